@@ -1,0 +1,1 @@
+"""Business rules in plain Python and SQLModel: no Reflex, no Starlette."""

@@ -1,0 +1,100 @@
+"""The closed vocabularies of the product, stored as their string values."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class JoinPolicy(StrEnum):
+    OPEN = "open"
+    APPROVAL = "approval"
+
+
+class GroupRole(StrEnum):
+    MEMBER = "member"
+    ORGANISER = "organiser"
+
+
+class MembershipStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"
+    DECLINED = "declined"
+
+
+class EventKind(StrEnum):
+    GATHERING = "gathering"
+    STUDY_SESSION = "study_session"
+    WORKSHOP = "workshop"
+    ONLINE_EXCHANGE = "online_exchange"
+    OTHER = "other"
+
+
+class EventFormat(StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def public(cls) -> frozenset[EventStatus]:
+        """Statuses visible to everyone (cancelled events stay in feeds for a while)."""
+        return frozenset({cls.APPROVED, cls.CANCELLED})
+
+
+class HostRole(StrEnum):
+    HOST = "host"
+    SPEAKER = "speaker"
+    FACILITATOR = "facilitator"
+
+
+class TierAllocation(StrEnum):
+    FIRST_COME = "first_come"
+    LOTTERY = "lottery"
+    APPROVAL = "approval"
+
+
+class RsvpStatus(StrEnum):
+    GOING = "going"
+    WAITLISTED = "waitlisted"
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class IdeaStatus(StrEnum):
+    OPEN = "open"
+    GATHERING = "gathering"
+    READY = "ready"
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    ARCHIVED = "archived"
+
+
+class IdeaSupportKind(StrEnum):
+    SUPPORT = "support"
+    JOIN = "join"
+
+
+class NotificationKind(StrEnum):
+    PROPOSAL_DECIDED = "proposal_decided"
+    WAITLIST_PROMOTED = "waitlist_promoted"
+    EVENT_CHANGED = "event_changed"
+    EVENT_CANCELLED = "event_cancelled"
+    IDEA_SCHEDULED = "idea_scheduled"
+    MEMBERSHIP_DECIDED = "membership_decided"
+
+
+class WebhookKind(StrEnum):
+    SLACK = "slack"
+    DISCORD = "discord"
+    JSON = "json"

@@ -1,0 +1,1 @@
+"""Plain HTTP routes (calendar feeds, health) served beside the Reflex app."""

@@ -1,0 +1,1 @@
+"""Everything that imports Reflex: state, layout, components and pages."""

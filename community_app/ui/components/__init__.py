@@ -1,0 +1,1 @@
+"""Small component functions shared by the pages."""

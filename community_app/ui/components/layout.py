@@ -1,0 +1,87 @@
+"""The page frame: header with navigation and language switch, content, footer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from community_app.ui.locale import LocaleState, tr
+
+FEED_PATH = "/feeds/events.ics"
+
+
+def _brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.text("集い", size="6", weight="bold", color=rx.color("orange", 10)),
+            rx.text("Tsudoi", size="3", color=rx.color("gray", 11)),
+            align="baseline",
+            spacing="2",
+        ),
+        href="/",
+        underline="none",
+        aria_label="Tsudoi home",
+    )
+
+
+def _nav() -> rx.Component:
+    return rx.hstack(
+        rx.link(tr("nav.events"), href="/", size="3"),
+        rx.link(tr("nav.feed"), href=FEED_PATH, size="3", is_external=True),
+        rx.button(
+            tr("nav.language"),
+            on_click=LocaleState.toggle_locale,
+            variant="soft",
+            size="2",
+            aria_label="Switch language / 言語を切り替え",
+            id="locale-toggle",
+        ),
+        spacing="4",
+        align="center",
+    )
+
+
+def _header() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            _brand(),
+            _nav(),
+            justify="between",
+            align="center",
+            wrap="wrap",
+            spacing="3",
+            max_width="960px",
+            margin_x="auto",
+            padding_x="4",
+            padding_y="3",
+        ),
+        as_="header",
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        background_color=rx.color("gray", 1),
+    )
+
+
+def _footer() -> rx.Component:
+    return rx.box(
+        rx.text(tr("footer.note"), size="2", color=rx.color("gray", 10)),
+        as_="footer",
+        max_width="960px",
+        margin_x="auto",
+        padding="4",
+    )
+
+
+def layout(*children: rx.Component) -> rx.Component:
+    return rx.box(
+        _header(),
+        rx.box(
+            *children,
+            as_="main",
+            max_width="960px",
+            margin_x="auto",
+            padding_x="4",
+            padding_y="6",
+            min_height="70vh",
+        ),
+        _footer(),
+        lang=LocaleState.locale,
+    )

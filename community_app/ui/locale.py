@@ -1,0 +1,36 @@
+"""The visitor's UI language, kept in the browser, and the ``tr`` helper."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from community_app.i18n import LOCALES, translate
+
+
+class LocaleState(rx.State):
+    """UI language. Lives in localStorage; members' saved preference comes with accounts."""
+
+    locale: str = rx.LocalStorage("ja", name="tsudoi_locale", sync=True)
+
+    @rx.event
+    def toggle_locale(self) -> None:
+        self.locale = "en" if self.locale == "ja" else "ja"
+
+    @rx.event
+    def set_locale(self, locale: str) -> None:
+        if locale in LOCALES:
+            self.locale = locale
+
+
+def is_english() -> rx.Var[bool]:
+    return LocaleState.locale == "en"
+
+
+def tr(key: str) -> rx.Var[str]:
+    """The message for ``key`` in the visitor's language (both languages ship in the page)."""
+    return rx.cond(is_english(), translate(key, "en"), translate(key, "ja"))
+
+
+def pick(ja: rx.Var[str] | str, en: rx.Var[str] | str) -> rx.Var[str]:
+    """Choose between a Japanese and an English value of the same thing."""
+    return rx.cond(is_english(), en, ja)

@@ -1,0 +1,125 @@
+"""Display models for the pages: strings already formatted in both languages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from community_app.domain.events import AgendaView, EventCard, EventDetail, HostView, TierView
+from community_app.i18n import format_range, translate
+
+
+@dataclasses.dataclass(frozen=True)
+class EventCardView:
+    slug: str
+    href: str
+    title: str
+    summary: str
+    kind_ja: str
+    kind_en: str
+    format_ja: str
+    format_en: str
+    when_ja: str
+    when_en: str
+    group_name: str
+    group_name_en: str
+    venue_name: str
+    is_cancelled: bool
+    tags: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class LineView:
+    """One row of a list on the event page (a host, an agenda item, a tier)."""
+
+    label_ja: str
+    label_en: str
+    detail_ja: str
+    detail_en: str
+
+
+@dataclasses.dataclass(frozen=True)
+class EventDetailView:
+    card: EventCardView
+    description: str
+    timezone: str
+    venue_address: str
+    online_platform: str
+    status_reason: str
+    hosts: list[LineView]
+    agenda: list[LineView]
+    tiers: list[LineView]
+
+
+def _both(key: str) -> tuple[str, str]:
+    return translate(key, "ja"), translate(key, "en")
+
+
+def card_view(card: EventCard) -> EventCardView:
+    kind_ja, kind_en = _both(f"kind.{card.kind.value}")
+    format_ja, format_en = _both(f"format.{card.format.value}")
+    return EventCardView(
+        slug=card.slug,
+        href=f"/events/{card.slug}",
+        title=card.title,
+        summary=card.summary,
+        kind_ja=kind_ja,
+        kind_en=kind_en,
+        format_ja=format_ja,
+        format_en=format_en,
+        when_ja=format_range(card.starts_at, card.ends_at, card.timezone, "ja"),
+        when_en=format_range(card.starts_at, card.ends_at, card.timezone, "en"),
+        group_name=card.group_name,
+        group_name_en=card.group_name_en or card.group_name,
+        venue_name=card.venue_name,
+        is_cancelled=card.status.value == "cancelled",
+        tags=list(card.tags),
+    )
+
+
+def _joined(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
+
+
+def _capacity(capacity: int | None, going: int, locale: str) -> str:
+    if capacity is None:
+        going_label = translate("event.going", locale)
+        return f"{going} {going_label} / {translate('event.capacity_unlimited', locale)}"
+    return f"{going} / {capacity}"
+
+
+def _host_line(host: HostView) -> LineView:
+    role_ja, role_en = _both(f"role.{host.role.value}")
+    return LineView(
+        host.name, host.name, _joined(role_ja, host.affiliation), _joined(role_en, host.affiliation)
+    )
+
+
+def _agenda_line(item: AgendaView) -> LineView:
+    minutes_ja = f"{item.duration_minutes}分" if item.duration_minutes else ""
+    minutes_en = f"{item.duration_minutes} min" if item.duration_minutes else ""
+    return LineView(
+        item.title, item.title, _joined(item.speaker, minutes_ja), _joined(item.speaker, minutes_en)
+    )
+
+
+def _tier_line(tier: TierView) -> LineView:
+    return LineView(
+        tier.name,
+        tier.name_en or tier.name,
+        _capacity(tier.capacity, tier.going, "ja"),
+        _capacity(tier.capacity, tier.going, "en"),
+    )
+
+
+def detail_view(detail: EventDetail) -> EventDetailView:
+    return EventDetailView(
+        card=card_view(detail.card),
+        description=detail.description,
+        timezone=detail.card.timezone,
+        venue_address=detail.venue_address,
+        online_platform=detail.online_platform,
+        status_reason=detail.status_reason,
+        hosts=[_host_line(host) for host in detail.hosts],
+        agenda=[_agenda_line(item) for item in detail.agenda],
+        tiers=[_tier_line(tier) for tier in detail.tiers],
+    )
