@@ -13,5 +13,10 @@ config = rx.Config(
     telemetry_enabled=False,
     cors_allowed_origins=settings.cors_allowed_origins,
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="orange", gray_color="sand", radius="large")
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

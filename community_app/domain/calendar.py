@@ -18,7 +18,7 @@ from community_app.domain.enums import EventStatus
 from community_app.domain.models import Event, EventTag, Group
 
 PRODID = "-//Tsudoi//Tsudoi community calendar//JA"
-REFRESH_INTERVAL = timedelta(hours=1)
+REFRESH_INTERVAL = timedelta(hours=1)  # also X-PUBLISHED-TTL below, in its own syntax
 # Cancelled events stay in feeds this long, so calendar apps see STATUS:CANCELLED.
 CANCELLED_KEPT_FOR = timedelta(days=30)
 # Past events stay this long, so a subscriber's calendar keeps recent history.
@@ -132,12 +132,12 @@ def build_calendar(
     calendar.add("x-wr-caldesc", description)
     calendar.add("description", description)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    calendar.add("x-published-ttl", "PT1H")
     calendar.add("url", site_url)
     for entry in entries:
         calendar.add_component(_vevent(entry, site_url=site_url))
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def etag_for(body: bytes) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -43,7 +43,10 @@ def _created() -> Any:
     return Field(default_factory=utcnow, sa_column=utc_column())
 
 
-def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
+OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
+
+
+def _fk(target: str, *, nullable: bool = False, ondelete: OnDelete = "CASCADE") -> Any:
     if nullable:
         return Field(default=None, foreign_key=target, ondelete=ondelete, nullable=True, index=True)
     return Field(foreign_key=target, ondelete=ondelete, index=True)

@@ -51,8 +51,8 @@ def _header() -> rx.Component:
             spacing="3",
             max_width="960px",
             margin_x="auto",
-            padding_x="4",
-            padding_y="3",
+            padding_x="16px",
+            padding_y="12px",
         ),
         as_="header",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
@@ -66,7 +66,7 @@ def _footer() -> rx.Component:
         as_="footer",
         max_width="960px",
         margin_x="auto",
-        padding="4",
+        padding="16px",
     )
 
 
@@ -78,8 +78,8 @@ def layout(*children: rx.Component) -> rx.Component:
             as_="main",
             max_width="960px",
             margin_x="auto",
-            padding_x="4",
-            padding_y="6",
+            padding_x="16px",
+            padding_y="24px",
             min_height="70vh",
         ),
         _footer(),

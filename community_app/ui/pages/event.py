@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import unquote
 
 import reflex as rx
 
@@ -33,7 +34,7 @@ class EventPageState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        slug = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        slug = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
         self.event, self.not_found = None, False
         if not slug or len(slug) > MAX_SLUG_LENGTH:
             self.not_found = True
@@ -100,11 +101,12 @@ def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
         rx.link(tr("event.back"), href="/", size="2"),
         rx.cond(
             event.card.is_cancelled,
-            rx.callout(
-                tr("event.cancelled"),
-                rx.text(event.status_reason),
-                icon="triangle_alert",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("triangle_alert")),
+                rx.callout.text(tr("event.cancelled"), weight="bold"),
+                rx.callout.text(event.status_reason),
                 color_scheme="red",
+                role="alert",
             ),
         ),
         badge_row(event.card),

@@ -1,0 +1,65 @@
+"""Shared fixtures: a fresh database per test (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel
+
+import community_app.domain.models  # noqa: F401  (registers the tables)
+from tests.databases import BACKENDS, temporary_database
+
+# Tests never read the developer's data/ folder or .env: pin a harmless environment.
+os.environ.setdefault("APP_ENV", "test")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+
+NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty database with every table (built from the models)."""
+    with temporary_database(request.param, tmp_path) as (_url, engine):
+        SQLModel.metadata.create_all(engine)
+        yield engine
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def reset_configuration() -> None:
+    """Forget cached settings and engine so the next use reads the environment again."""
+    from community_app.db import get_engine
+    from community_app.settings import get_settings
+
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The app's own engine pointed at a fresh, migrated SQLite file."""
+    from community_app.cli import migrate
+    from community_app.db import get_engine
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("SITE_URL", "https://tsudoi.example")
+    reset_configuration()
+    migrate()
+    yield get_engine()
+    reset_configuration()

@@ -1,0 +1,85 @@
+"""Browser tests: the production build served by AppHarnessProd, driven by Playwright.
+
+They run in their own pytest process (``make test`` does this), because Playwright's
+sync API and the harness each want an event loop. Debian's Chromium is used; no
+browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from reflex.testing import AppHarnessProd
+
+from community_app.settings import PROJECT_ROOT
+from tests.conftest import reset_configuration
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail(f"Chromium not found at {path}: run `make test`, which installs it")
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated SQLite file with the demo data, used by the app under test."""
+    from community_app.cli import migrate
+    from community_app.db import write_session
+    from community_app.domain.demo import seed_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'community.db'}"
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    reset_configuration()
+    migrate()
+    with write_session() as session:
+        seed_demo(session, now=datetime.now(UTC), password_hash="not-used-in-these-tests")
+    yield url
+    reset_configuration()
+    if previous is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = previous
+
+
+@pytest.fixture(scope="module")
+def app(demo_database: str) -> Iterator[AppHarnessProd]:
+    with AppHarnessProd.create(root=PROJECT_ROOT, app_name="community_app") as harness:
+        yield harness
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
