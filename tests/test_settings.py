@@ -1,0 +1,76 @@
+"""Settings: safe local defaults, and production refuses what would be unsafe."""
+
+from __future__ import annotations
+
+import pytest
+
+from community_app.settings import SettingsError, load_settings, normalise_database_url
+
+pytestmark = pytest.mark.unit
+STRONG_SECRET = "k" * 48
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SITE_URL", "SECRET_KEY", "PORT",
+                 "DEFAULT_TIMEZONE", "DEFAULT_LOCALE", "SEED_DEMO"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+
+
+def test_defaults_give_a_local_sqlite_site_in_tokyo() -> None:
+    settings = load_settings()
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.database_url.endswith("data/community.db")
+    assert settings.default_timezone == "Asia/Tokyo"
+    assert settings.default_locale == "ja"
+    assert settings.port == 3000 and settings.site_url == "http://localhost:3000"
+    assert settings.seed_demo is True and settings.redis_url is None
+
+
+@pytest.mark.parametrize("placeholder", ["changeme", "secret", "short-but-real"])
+def test_production_refuses_placeholder_or_short_secret_keys(
+    monkeypatch: pytest.MonkeyPatch, placeholder: str
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", placeholder)
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        load_settings()
+
+
+def test_production_accepts_a_strong_secret_and_locks_cors_to_the_site(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SITE_URL", "https://tsudoi.example/")
+    settings = load_settings()
+    assert settings.site_url == "https://tsudoi.example"
+    assert settings.cors_allowed_origins == ["https://tsudoi.example"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PORT", "eighty", "PORT"),
+        ("PORT", "70000", "PORT"),
+        ("DEFAULT_TIMEZONE", "Mars/Olympus", "DEFAULT_TIMEZONE"),
+        ("DEFAULT_LOCALE", "fr", "DEFAULT_LOCALE"),
+        ("DATABASE_URL", "mysql://db/x", "DATABASE_URL"),
+        ("REDIS_URL", "localhost:6379", "REDIS_URL"),
+        ("SEED_DEMO", "maybe", "SEED_DEMO"),
+        ("APP_ENV", "staging", "APP_ENV"),
+    ],
+)
+def test_bad_values_are_refused_with_the_setting_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=message):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    "url", ["postgres://u@h/db", "postgresql://u@h/db", "postgresql+psycopg2://u@h/db"]
+)
+def test_postgresql_urls_use_psycopg_3(url: str) -> None:
+    assert normalise_database_url(url) == "postgresql+psycopg://u@h/db"
