@@ -81,10 +81,14 @@ def _joined(*parts: str) -> str:
 
 
 def _capacity(capacity: int | None, going: int, locale: str) -> str:
+    """``20名中 3名が参加予定`` / ``3 of 20 places taken``; no capacity means no limit."""
+    if locale == "en":
+        if capacity is None:
+            return f"{going} going (no limit)"
+        return f"{going} of {capacity} places taken"
     if capacity is None:
-        going_label = translate("event.going", locale)
-        return f"{going} {going_label} / {translate('event.capacity_unlimited', locale)}"
-    return f"{going} / {capacity}"
+        return f"{going}名が参加予定(定員なし)"
+    return f"定員{capacity}名中 {going}名が参加予定"
 
 
 def _host_line(host: HostView) -> LineView:

@@ -6,6 +6,7 @@ import asyncio
 from urllib.parse import unquote
 
 import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
 
 from community_app.db import read_session
 from community_app.domain.errors import NotFound
@@ -31,15 +32,20 @@ def _load_event(slug: str) -> EventDetailView | None:
 class EventPageState(rx.State):
     event: EventDetailView | None = None
     not_found: bool = False
+    failed: bool = False
 
     @rx.event
     async def load(self) -> None:
         slug = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
-        self.event, self.not_found = None, False
+        self.event, self.not_found, self.failed = None, False, False
         if not slug or len(slug) > MAX_SLUG_LENGTH:
             self.not_found = True
             return
-        self.event = await asyncio.to_thread(_load_event, slug)
+        try:
+            self.event = await asyncio.to_thread(_load_event, slug)
+        except SQLAlchemyError:
+            self.failed = True
+            return
         self.not_found = self.event is None
 
 
@@ -71,20 +77,28 @@ def _facts(event: rx.Var[EventDetailView]) -> rx.Component:
             rx.data_list.item(
                 rx.data_list.label(tr("event.when")),
                 rx.data_list.value(
-                    rx.text(pick(card.when_ja, card.when_en), id="event-when"),
-                    rx.text(" (", event.timezone, ")", color=rx.color("gray", 10), size="1"),
+                    rx.vstack(
+                        rx.text(pick(card.when_ja, card.when_en), id="event-when", weight="medium"),
+                        rx.text(event.timezone, color=rx.color("gray", 10), size="1"),
+                        spacing="0",
+                    )
                 ),
             ),
             rx.data_list.item(
                 rx.data_list.label(tr("event.where")),
                 rx.data_list.value(
-                    rx.cond(
-                        card.venue_name != "", rx.text(card.venue_name, " ", event.venue_address)
-                    ),
-                    rx.cond(
-                        event.online_platform != "",
-                        rx.text(tr("event.online"), ": ", event.online_platform),
-                    ),
+                    rx.vstack(
+                        rx.cond(card.venue_name != "", rx.text(card.venue_name)),
+                        rx.cond(
+                            event.venue_address != "",
+                            rx.text(event.venue_address, color=rx.color("gray", 11), size="2"),
+                        ),
+                        rx.cond(
+                            event.online_platform != "",
+                            rx.text(tr("event.online"), ": ", event.online_platform),
+                        ),
+                        spacing="1",
+                    )
                 ),
             ),
             rx.data_list.item(
@@ -137,6 +151,10 @@ def event_page() -> rx.Component:
         rx.cond(
             EventPageState.event,
             _event_body(EventPageState.event.to(EventDetailView)),
-            rx.cond(EventPageState.not_found, _not_found(), rx.text(tr("event.loading"))),
+            rx.cond(
+                EventPageState.failed,
+                rx.callout(tr("error.load_failed"), icon="triangle_alert", color_scheme="red"),
+                rx.cond(EventPageState.not_found, _not_found(), rx.text(tr("event.loading"))),
+            ),
         )
     )

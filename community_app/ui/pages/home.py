@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
 
 from community_app.db import read_session
 from community_app.domain.events import list_upcoming_events
@@ -23,14 +24,29 @@ def _load_upcoming() -> list[EventCardView]:
 class HomeState(rx.State):
     events: list[EventCardView] = []
     loaded: bool = False
+    failed: bool = False
 
     @rx.event
     async def load(self) -> None:
-        self.events = await asyncio.to_thread(_load_upcoming)
-        self.loaded = True
+        try:
+            self.events = await asyncio.to_thread(_load_upcoming)
+        except SQLAlchemyError:
+            self.failed = True
+            return
+        self.loaded, self.failed = True, False
 
 
 def _event_list() -> rx.Component:
+    return rx.cond(
+        HomeState.failed,
+        rx.callout(
+            tr("error.load_failed"), icon="triangle_alert", color_scheme="red", role="alert"
+        ),
+        _loaded_list(),
+    )
+
+
+def _loaded_list() -> rx.Component:
     return rx.cond(
         HomeState.events.length() > 0,
         rx.vstack(rx.foreach(HomeState.events, event_card), spacing="3", width="100%"),
