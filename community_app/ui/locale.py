@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from community_app.i18n import LOCALES, translate
+from community_app.ui.policy import Access, handler
 
 
 class LocaleState(rx.State):
@@ -12,11 +13,11 @@ class LocaleState(rx.State):
 
     locale: str = rx.LocalStorage("ja", name="tsudoi_locale", sync=True)
 
-    @rx.event
+    @handler(Access.PUBLIC)
     def toggle_locale(self) -> None:
         self.locale = "en" if self.locale == "ja" else "ja"
 
-    @rx.event
+    @handler(Access.PUBLIC)
     def set_locale(self, locale: str) -> None:
         if locale in LOCALES:
             self.locale = locale

@@ -15,6 +15,7 @@ from community_app.ui.components.event_card import badge_row
 from community_app.ui.components.layout import layout
 from community_app.ui.components.markdown import safe_markdown
 from community_app.ui.locale import pick, tr
+from community_app.ui.policy import Access, handler
 from community_app.ui.views import EventDetailView, LineView, detail_view
 
 ROUTE = "/events/[slug]"
@@ -34,7 +35,7 @@ class EventPageState(rx.State):
     not_found: bool = False
     failed: bool = False
 
-    @rx.event
+    @handler(Access.PUBLIC)
     async def load(self) -> None:
         slug = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
         self.event, self.not_found, self.failed = None, False, False

@@ -13,6 +13,7 @@ from community_app.domain.events import list_upcoming_events
 from community_app.ui.components.event_card import event_card
 from community_app.ui.components.layout import FEED_PATH, layout
 from community_app.ui.locale import tr
+from community_app.ui.policy import Access, handler
 from community_app.ui.views import EventCardView, card_view
 
 
@@ -26,7 +27,7 @@ class HomeState(rx.State):
     loaded: bool = False
     failed: bool = False
 
-    @rx.event
+    @handler(Access.PUBLIC)
     async def load(self) -> None:
         try:
             self.events = await asyncio.to_thread(_load_upcoming)
