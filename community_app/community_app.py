@@ -3,10 +3,38 @@
 import reflex as rx
 
 from community_app.feeds.app import create_feeds_app
-from community_app.ui.pages import event, home
+from community_app.ui.auth import AuthState
+from community_app.ui.pages import account, event, groups, home, login
+
+TITLE = "Tsudoi 集い"
 
 app = rx.App(api_transformer=create_feeds_app(), html_lang="ja")
-app.add_page(home.home_page, route="/", title="Tsudoi 集い", on_load=home.HomeState.load)
 app.add_page(
-    event.event_page, route=event.ROUTE, title="Tsudoi 集い", on_load=event.EventPageState.load
+    home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
+)
+app.add_page(
+    event.event_page,
+    route=event.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, event.EventPageState.load],
+)
+app.add_page(login.login_page, route="/login", title=TITLE, on_load=AuthState.refresh)
+app.add_page(login.signup_page, route="/signup", title=TITLE, on_load=AuthState.refresh)
+app.add_page(
+    account.account_page,
+    route="/account",
+    title=TITLE,
+    on_load=[AuthState.refresh, account.AccountState.load],
+)
+app.add_page(
+    groups.groups_page,
+    route="/groups",
+    title=TITLE,
+    on_load=[AuthState.refresh, groups.GroupsState.load],
+)
+app.add_page(
+    groups.group_page,
+    route=groups.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, groups.GroupPageState.load],
 )

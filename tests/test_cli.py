@@ -95,16 +95,28 @@ def test_create_admin_normalises_the_email_and_refuses_a_duplicate(tmp_path: Pat
     database = tmp_path / "community.db"
     assert run_cli("migrate", database=database).returncode == 0
     created = run_cli(
-        "create-admin", "--email", "Ｋｅｉ＠Example.ORG", "--name", "圭",
-        "--password-stdin", database=database, stdin="correct horse battery\n",
-    )  # fmt: skip
+        "create-admin",
+        "--email",
+        "Ｋｅｉ＠Example.ORG",
+        "--name",
+        "圭",
+        "--password-stdin",
+        database=database,
+        stdin="correct horse battery\n",
+    )
     assert created.returncode == 0, created.stderr
     assert "kei@example.org" in created.stdout
 
     again = run_cli(
-        "create-admin", "--email", "kei@example.org", "--name", "圭",
-        "--password-stdin", database=database, stdin="correct horse battery\n",
-    )  # fmt: skip
+        "create-admin",
+        "--email",
+        "kei@example.org",
+        "--name",
+        "圭",
+        "--password-stdin",
+        database=database,
+        stdin="correct horse battery\n",
+    )
     assert again.returncode == 1 and "cannot be used" in again.stderr
     assert _count(database, "members") == 1
 
@@ -113,9 +125,15 @@ def test_create_admin_refuses_a_short_password(tmp_path: Path) -> None:
     database = tmp_path / "community.db"
     assert run_cli("migrate", database=database).returncode == 0
     result = run_cli(
-        "create-admin", "--email", "a@example.org", "--name", "A",
-        "--password-stdin", database=database, stdin="short\n",
-    )  # fmt: skip
+        "create-admin",
+        "--email",
+        "a@example.org",
+        "--name",
+        "A",
+        "--password-stdin",
+        database=database,
+        stdin="short\n",
+    )
     assert result.returncode == 1 and "at least" in result.stderr
     assert _count(database, "members") == 0
 

@@ -12,8 +12,17 @@ STRONG_SECRET = "k" * 48
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SITE_URL", "SECRET_KEY", "PORT",
-                 "DEFAULT_TIMEZONE", "DEFAULT_LOCALE", "SEED_DEMO"):  # fmt: skip
+    for name in (
+        "APP_ENV",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SITE_URL",
+        "SECRET_KEY",
+        "PORT",
+        "DEFAULT_TIMEZONE",
+        "DEFAULT_LOCALE",
+        "SEED_DEMO",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
 

@@ -20,11 +20,19 @@ pytestmark = pytest.mark.unit
 def test_upcoming_lists_published_events_that_have_not_ended_soonest_first(
     session: Session, now: datetime
 ) -> None:
-    later = make_event(session, title="後の会", starts_at=START + timedelta(days=7),
-                       ends_at=START + timedelta(days=7, hours=2))  # fmt: skip
+    later = make_event(
+        session,
+        title="後の会",
+        starts_at=START + timedelta(days=7),
+        ends_at=START + timedelta(days=7, hours=2),
+    )
     sooner = make_event(session, title="先の会")
-    make_event(session, title="過去の会", starts_at=now - timedelta(days=3),
-               ends_at=now - timedelta(days=3) + timedelta(hours=1))  # fmt: skip
+    make_event(
+        session,
+        title="過去の会",
+        starts_at=now - timedelta(days=3),
+        ends_at=now - timedelta(days=3) + timedelta(hours=1),
+    )
     make_event(session, title="下書き", status=EventStatus.DRAFT, published_at=None)
     make_event(session, title="審査中", status=EventStatus.SUBMITTED, published_at=None)
     make_event(session, title="中止", status=EventStatus.CANCELLED)
@@ -42,8 +50,11 @@ def test_an_event_in_progress_is_still_upcoming(session: Session) -> None:
 
 def test_upcoming_is_paginated(session: Session, now: datetime) -> None:
     for hour in range(5):
-        make_event(session, starts_at=START + timedelta(hours=hour),
-                   ends_at=START + timedelta(hours=hour, minutes=30))  # fmt: skip
+        make_event(
+            session,
+            starts_at=START + timedelta(hours=hour),
+            ends_at=START + timedelta(hours=hour, minutes=30),
+        )
     first = list_upcoming_events(session, now=now, limit=2)
     second = list_upcoming_events(session, now=now, limit=2, offset=2)
     assert len(first) == len(second) == 2

@@ -39,7 +39,7 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated SQLite file with the demo data, used by the app under test."""
     from community_app.cli import migrate
@@ -61,13 +61,13 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ["DATABASE_URL"] = previous
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app(demo_database: str) -> Iterator[AppHarnessProd]:
     with AppHarnessProd.create(root=PROJECT_ROOT, app_name="community_app") as harness:
         yield harness
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)

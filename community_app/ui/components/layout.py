@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from community_app.ui.auth import AuthState
 from community_app.ui.locale import LocaleState, tr
 
 FEED_PATH = "/feeds/events.ics"
@@ -26,7 +27,12 @@ def _brand() -> rx.Component:
 def _nav() -> rx.Component:
     return rx.hstack(
         rx.link(tr("nav.events"), href="/", size="3"),
-        rx.link(tr("nav.feed"), href=FEED_PATH, size="3", is_external=True),
+        rx.link(tr("nav.groups"), href="/groups", size="3"),
+        rx.cond(
+            AuthState.signed_in,
+            rx.link(AuthState.display_name, href="/account", size="3", id="account-link"),
+            rx.link(tr("auth.login"), href="/login", size="3", id="login-link"),
+        ),
         rx.button(
             tr("nav.language"),
             on_click=LocaleState.toggle_locale,
@@ -62,7 +68,12 @@ def _header() -> rx.Component:
 
 def _footer() -> rx.Component:
     return rx.box(
-        rx.text(tr("footer.note"), size="2", color=rx.color("gray", 10)),
+        rx.hstack(
+            rx.text(tr("footer.note"), size="2", color=rx.color("gray", 10)),
+            rx.link(tr("nav.feed"), href=FEED_PATH, size="2", is_external=True),
+            spacing="3",
+            wrap="wrap",
+        ),
         as_="footer",
         max_width="960px",
         margin_x="auto",

@@ -1,0 +1,122 @@
+"""Blocking account work, run by handlers through ``asyncio.to_thread``.
+
+Each function is one use case: its own transactions, the rate limits around it, and
+a plain result. No Reflex here, so the rules stay testable without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from community_app.db import read_session, write_session
+from community_app.domain import rate_limits, sessions
+from community_app.domain.errors import DomainError
+from community_app.domain.members import update_profile
+from community_app.domain.models import Member
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What the browser may know about its own member."""
+
+    member_id: int
+    display_name: str
+    locale: str
+    timezone: str
+    is_admin: bool
+
+
+def _signed_in(member: Member) -> SignedIn:
+    assert member.id is not None
+    return SignedIn(member.id, member.display_name, member.locale, member.timezone, member.is_admin)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def resolve(token: object) -> SignedIn | None:
+    with write_session() as session:
+        member = sessions.resolve_session(session, token=token, now=_now())
+        return _signed_in(member) if member else None
+
+
+def log_in(*, email: object, password: object, ip: str, user_agent: str) -> tuple[SignedIn, str]:
+    """Check the limits, then the password (off the write lock), then start a login."""
+    now = _now()
+    with write_session() as session:
+        rate_limits.guard_login(session, ip=ip, email=email, now=now)
+    try:
+        with read_session() as session:
+            member = sessions.authenticate(session, email=email, password=password, now=now)
+    except DomainError:
+        with write_session() as session:
+            rate_limits.note_failed_login(session, ip=ip, email=email, now=now)
+        raise
+    assert member.id is not None
+    with write_session() as session:
+        rate_limits.note_successful_login(session, ip=ip, email=email)
+        token = sessions.start_session(session, member_id=member.id, now=now, user_agent=user_agent)
+    return _signed_in(member), token
+
+
+def sign_up(
+    *, email: object, display_name: object, password: object, ip: str, user_agent: str
+) -> tuple[SignedIn, str]:
+    now = _now()
+    with write_session() as session:
+        rate_limits.guard_signup(session, ip=ip, now=now)
+    with write_session() as session:
+        member, token = sessions.sign_up(
+            session,
+            email=email,
+            display_name=display_name,
+            password=password,
+            now=now,
+            user_agent=user_agent,
+        )
+        return _signed_in(member), token
+
+
+def log_out(token: object) -> None:
+    with write_session() as session:
+        sessions.end_session(session, token=token, now=_now())
+
+
+def change_password(
+    *, token: object, current_password: object, new_password: object, user_agent: str
+) -> str:
+    """Returns the new token: every other login of the member has been revoked."""
+    now = _now()
+    with write_session() as session:
+        member = sessions.resolve_session(session, token=token, now=now)
+        if member is None or member.id is None:
+            raise DomainError("not_signed_in", "Please log in again.")
+        return sessions.change_password(
+            session,
+            member_id=member.id,
+            current_password=current_password,
+            new_password=new_password,
+            now=now,
+            user_agent=user_agent,
+        )
+
+
+def save_profile(
+    *, token: object, display_name: object, locale: object, timezone: object
+) -> SignedIn:
+    now = _now()
+    with write_session() as session:
+        member = sessions.resolve_session(session, token=token, now=now)
+        if member is None or member.id is None:
+            raise DomainError("not_signed_in", "Please log in again.")
+        updated = update_profile(
+            session,
+            member_id=member.id,
+            display_name=display_name,
+            locale=locale,
+            timezone=timezone,
+            now=now,
+        )
+        return _signed_in(updated)

@@ -1,0 +1,95 @@
+"""Form pieces: labelled fields and the error message of the last submission."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from community_app.domain.errors import DomainError
+from community_app.i18n import translate
+from community_app.ui.locale import pick, tr
+
+
+class FormMixin(rx.State, mixin=True):
+    """Each form state gets its own error message, in both languages."""
+
+    error_ja: str = ""
+    error_en: str = ""
+    busy: bool = False
+
+    def _show_error(self, error: DomainError) -> None:
+        key = f"error.{error.code}"
+        self.error_ja = (
+            translate(key, "ja")
+            if translate(key, "ja") != key
+            else translate("error.unknown", "ja")
+        )
+        self.error_en = (
+            translate(key, "en")
+            if translate(key, "en") != key
+            else translate("error.unknown", "en")
+        )
+
+    def _clear_error(self) -> None:
+        self.error_ja = self.error_en = ""
+
+
+def text_value(form_data: object, name: str) -> str:
+    """A submitted field as text; anything that is not a string counts as empty."""
+    if not isinstance(form_data, dict):
+        return ""
+    value = form_data.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def form_error(error_ja: rx.Var[str], error_en: rx.Var[str]) -> rx.Component:
+    return rx.cond(
+        error_ja != "",
+        rx.callout(
+            pick(error_ja, error_en),
+            icon="triangle_alert",
+            color_scheme="red",
+            role="alert",
+            class_name="form-error",
+        ),
+    )
+
+
+def field(
+    label_key: str,
+    name: str,
+    *,
+    type_: str = "text",
+    autocomplete: str = "",
+    max_length: int = 200,
+    required: bool = True,
+    default_value: rx.Var[str] | str = "",
+) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.input(
+            id=name,
+            name=name,
+            type=type_,
+            auto_complete=autocomplete,
+            max_length=max_length,
+            required=required,
+            default_value=default_value,
+            size="3",
+            width="100%",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def submit_button(label_key: str, busy: rx.Var[bool]) -> rx.Component:
+    return rx.button(tr(label_key), type="submit", size="3", loading=busy, width="100%")
+
+
+def form_card(title_key: str, *children: rx.Component) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.heading(tr(title_key), as_="h1", size="6"), *children, spacing="4"),
+        max_width="440px",
+        width="100%",
+        margin_x="auto",
+    )

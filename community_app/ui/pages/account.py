@@ -1,0 +1,211 @@
+"""The member's own account: profile, language, time zone, password, log out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from community_app.domain.errors import DomainError
+from community_app.ui import account_actions
+from community_app.ui.auth import AuthState, current_member, user_agent
+from community_app.ui.components.forms import (
+    FormMixin,
+    field,
+    form_card,
+    form_error,
+    submit_button,
+    text_value,
+)
+from community_app.ui.components.layout import layout
+from community_app.ui.locale import tr
+from community_app.ui.policy import Access, handler
+
+TIMEZONES = [
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+]
+
+
+class AccountState(FormMixin, rx.State):
+    display_name: str = ""
+    locale: str = "ja"
+    timezone: str = "Asia/Tokyo"
+    saved: bool = False
+
+    @handler(Access.SIGNED_IN)
+    async def load(self):  # type: ignore[no-untyped-def]
+        member = await current_member(self)
+        if member is None:
+            return rx.redirect("/login?next=/account")
+        self.display_name, self.locale, self.timezone = (
+            member.display_name,
+            member.locale,
+            member.timezone,
+        )
+        self.saved = False
+        self._clear_error()
+        return None
+
+    @handler(Access.SIGNED_IN)
+    async def save_profile(self, form_data: dict[str, object]) -> None:
+        self._clear_error()
+        auth = await self.get_state(AuthState)
+        try:
+            member = await asyncio.to_thread(
+                account_actions.save_profile,
+                token=auth.session_token,
+                display_name=text_value(form_data, "display_name"),
+                locale=text_value(form_data, "locale"),
+                timezone=text_value(form_data, "timezone"),
+            )
+        except DomainError as error:
+            self._show_error(error)
+            return
+        await auth._apply(member)
+        self.display_name, self.locale, self.timezone = (
+            member.display_name,
+            member.locale,
+            member.timezone,
+        )
+        self.saved = True
+
+
+class PasswordState(FormMixin, rx.State):
+    changed: bool = False
+
+    @handler(Access.SIGNED_IN)
+    async def change(self, form_data: dict[str, object]) -> None:
+        self._clear_error()
+        self.changed = False
+        auth = await self.get_state(AuthState)
+        try:
+            token = await asyncio.to_thread(
+                account_actions.change_password,
+                token=auth.session_token,
+                current_password=text_value(form_data, "current_password"),
+                new_password=text_value(form_data, "new_password"),
+                user_agent=user_agent(self),
+            )
+        except DomainError as error:
+            self._show_error(error)
+            return
+        auth.session_token = token
+        self.changed = True
+
+
+def _select(
+    label_key: str, name: str, options: list[tuple[str, str]], value: rx.Var[str]
+) -> rx.Component:
+    """A native select: keyboard and screen-reader friendly, submitted with the form."""
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.select(
+            *[rx.el.option(label, value=option) for option, label in options],
+            id=name,
+            name=name,
+            default_value=value,
+            key=value,
+            style={"padding": "8px", "borderRadius": "6px", "width": "100%"},
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _profile_form() -> rx.Component:
+    return form_card(
+        "account.profile_title",
+        form_error(AccountState.error_ja, AccountState.error_en),
+        rx.cond(
+            AccountState.saved, rx.callout(tr("account.saved"), icon="check", color_scheme="green")
+        ),
+        rx.form(
+            rx.vstack(
+                rx.input(
+                    id="display_name",
+                    name="display_name",
+                    default_value=AccountState.display_name,
+                    key=AccountState.display_name,
+                    max_length=80,
+                    required=True,
+                    size="3",
+                    width="100%",
+                    aria_label="display name",
+                ),
+                _select(
+                    "account.language",
+                    "locale",
+                    [("ja", "日本語"), ("en", "English")],
+                    AccountState.locale,
+                ),
+                _select(
+                    "account.timezone",
+                    "timezone",
+                    [(tz, tz) for tz in TIMEZONES],
+                    AccountState.timezone,
+                ),
+                submit_button("account.save", AccountState.busy),
+                spacing="3",
+            ),
+            on_submit=AccountState.save_profile,
+            id="profile-form",
+        ),
+    )
+
+
+def _password_form() -> rx.Component:
+    return form_card(
+        "account.password_title",
+        form_error(PasswordState.error_ja, PasswordState.error_en),
+        rx.cond(
+            PasswordState.changed,
+            rx.callout(tr("account.password_changed"), icon="check", color_scheme="green"),
+        ),
+        rx.form(
+            rx.vstack(
+                field(
+                    "account.current_password",
+                    "current_password",
+                    type_="password",
+                    autocomplete="current-password",
+                    max_length=1000,
+                ),
+                field(
+                    "auth.password_new",
+                    "new_password",
+                    type_="password",
+                    autocomplete="new-password",
+                    max_length=1000,
+                ),
+                rx.text(tr("auth.password_hint"), size="1", color=rx.color("gray", 10)),
+                submit_button("account.change_password", PasswordState.busy),
+                spacing="3",
+            ),
+            on_submit=PasswordState.change,
+            reset_on_submit=True,
+            id="password-form",
+        ),
+    )
+
+
+def account_page() -> rx.Component:
+    return layout(
+        rx.vstack(
+            _profile_form(),
+            _password_form(),
+            rx.button(
+                tr("auth.logout"), on_click=AuthState.log_out, variant="outline", id="logout-button"
+            ),
+            spacing="5",
+            align="center",
+            width="100%",
+        )
+    )

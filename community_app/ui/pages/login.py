@@ -1,0 +1,136 @@
+"""Log in and sign up."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from community_app.domain.errors import DomainError
+from community_app.domain.urls import safe_next_path
+from community_app.ui import account_actions
+from community_app.ui.auth import AuthState, client_ip, user_agent
+from community_app.ui.components.forms import (
+    FormMixin,
+    field,
+    form_card,
+    form_error,
+    submit_button,
+    text_value,
+)
+from community_app.ui.components.layout import layout
+from community_app.ui.locale import tr
+from community_app.ui.policy import Access, handler
+
+
+class LoginState(FormMixin, rx.State):
+    @handler(Access.PUBLIC)
+    async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
+        self._clear_error()
+        self.busy = True
+        yield
+        try:
+            member, token = await asyncio.to_thread(
+                account_actions.log_in,
+                email=text_value(form_data, "email"),
+                password=text_value(form_data, "password"),
+                ip=client_ip(self),
+                user_agent=user_agent(self),
+            )
+        except DomainError as error:
+            self._show_error(error)
+            self.busy = False
+            return
+        self.busy = False
+        auth = await self.get_state(AuthState)
+        await auth._apply(member, token)
+        yield rx.redirect(safe_next_path(self.router.url.query_parameters.get("next")))
+
+
+class SignupState(FormMixin, rx.State):
+    @handler(Access.PUBLIC)
+    async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
+        self._clear_error()
+        self.busy = True
+        yield
+        try:
+            member, token = await asyncio.to_thread(
+                account_actions.sign_up,
+                email=text_value(form_data, "email"),
+                display_name=text_value(form_data, "display_name"),
+                password=text_value(form_data, "password"),
+                ip=client_ip(self),
+                user_agent=user_agent(self),
+            )
+        except DomainError as error:
+            self._show_error(error)
+            self.busy = False
+            return
+        self.busy = False
+        auth = await self.get_state(AuthState)
+        await auth._apply(member, token)
+        yield rx.redirect(safe_next_path(self.router.url.query_parameters.get("next")))
+
+
+def login_page() -> rx.Component:
+    return layout(
+        form_card(
+            "auth.login_title",
+            form_error(LoginState.error_ja, LoginState.error_en),
+            rx.form(
+                rx.vstack(
+                    field(
+                        "auth.email",
+                        "email",
+                        type_="email",
+                        autocomplete="username",
+                        max_length=254,
+                    ),
+                    field(
+                        "auth.password",
+                        "password",
+                        type_="password",
+                        autocomplete="current-password",
+                        max_length=1000,
+                    ),
+                    submit_button("auth.login", LoginState.busy),
+                    spacing="3",
+                ),
+                on_submit=LoginState.submit,
+                id="login-form",
+            ),
+            rx.link(tr("auth.no_account"), href="/signup", size="2"),
+        )
+    )
+
+
+def signup_page() -> rx.Component:
+    return layout(
+        form_card(
+            "auth.signup_title",
+            form_error(SignupState.error_ja, SignupState.error_en),
+            rx.form(
+                rx.vstack(
+                    field(
+                        "auth.email", "email", type_="email", autocomplete="email", max_length=254
+                    ),
+                    field(
+                        "auth.display_name", "display_name", autocomplete="nickname", max_length=80
+                    ),
+                    field(
+                        "auth.password_new",
+                        "password",
+                        type_="password",
+                        autocomplete="new-password",
+                        max_length=1000,
+                    ),
+                    rx.text(tr("auth.password_hint"), size="1", color=rx.color("gray", 10)),
+                    submit_button("auth.signup", SignupState.busy),
+                    spacing="3",
+                ),
+                on_submit=SignupState.submit,
+                id="signup-form",
+            ),
+            rx.link(tr("auth.have_account"), href="/login", size="2"),
+        )
+    )
