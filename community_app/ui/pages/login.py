@@ -23,19 +23,16 @@ from community_app.ui.locale import tr
 from community_app.ui.policy import Access, handler
 
 
-class LoginState(FormMixin, rx.State):
-    @handler(Access.PUBLIC)
-    async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
+class _SignInForm(FormMixin, mixin=True):
+    """Shared by log-in and sign-up: run the action, keep the token, go to ``next``."""
+
+    async def _sign_in(self, action, **fields: str):  # type: ignore[no-untyped-def]
         self._clear_error()
         self.busy = True
         yield
         try:
             member, token = await asyncio.to_thread(
-                account_actions.log_in,
-                email=text_value(form_data, "email"),
-                password=text_value(form_data, "password"),
-                ip=client_ip(self),
-                user_agent=user_agent(self),
+                action, **fields, ip=client_ip(self), user_agent=user_agent(self)
             )
         except DomainError as error:
             self._show_error(error)
@@ -47,29 +44,21 @@ class LoginState(FormMixin, rx.State):
         yield rx.redirect(safe_next_path(self.router.url.query_parameters.get("next")))
 
 
-class SignupState(FormMixin, rx.State):
+class LoginState(_SignInForm, rx.State):
     @handler(Access.PUBLIC)
     async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
-        self._clear_error()
-        self.busy = True
-        yield
-        try:
-            member, token = await asyncio.to_thread(
-                account_actions.sign_up,
-                email=text_value(form_data, "email"),
-                display_name=text_value(form_data, "display_name"),
-                password=text_value(form_data, "password"),
-                ip=client_ip(self),
-                user_agent=user_agent(self),
-            )
-        except DomainError as error:
-            self._show_error(error)
-            self.busy = False
-            return
-        self.busy = False
-        auth = await self.get_state(AuthState)
-        await auth._apply(member, token)
-        yield rx.redirect(safe_next_path(self.router.url.query_parameters.get("next")))
+        fields = {name: text_value(form_data, name) for name in ("email", "password")}
+        async for update in self._sign_in(account_actions.log_in, **fields):
+            yield update
+
+
+class SignupState(_SignInForm, rx.State):
+    @handler(Access.PUBLIC)
+    async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
+        names = ("email", "display_name", "password")
+        fields = {name: text_value(form_data, name) for name in names}
+        async for update in self._sign_in(account_actions.sign_up, **fields):
+            yield update
 
 
 def login_page() -> rx.Component:
