@@ -4,7 +4,7 @@ import reflex as rx
 
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
-from community_app.ui.pages import account, event, groups, home, login
+from community_app.ui.pages import account, admin, event, groups, home, login
 
 TITLE = "Tsudoi 集い"
 
@@ -37,4 +37,10 @@ app.add_page(
     route=groups.ROUTE,
     title=TITLE,
     on_load=[AuthState.refresh, groups.GroupPageState.load],
+)
+app.add_page(
+    admin.admin_page,
+    route="/admin",
+    title=TITLE,
+    on_load=[AuthState.refresh, admin.AdminState.load],
 )

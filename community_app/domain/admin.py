@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from community_app.domain.audit import record_audit
 from community_app.domain.enums import GroupRole, MembershipStatus
 from community_app.domain.errors import DomainError, NotFound
 from community_app.domain.groups import find_membership, get_group_row
 from community_app.domain.memberships import is_active_organiser, refuse_if_last_organiser
-from community_app.domain.models import Member, Membership
+from community_app.domain.models import Group, Member, Membership
 from community_app.domain.permissions import (
     Actor,
     can_appoint_organisers,
@@ -117,3 +118,52 @@ def set_member_disabled(
         now=now,
     )
     session.flush()
+
+
+@dataclass(frozen=True)
+class AdminMemberRow:
+    member_id: int
+    display_name: str
+    email: str  # admins manage accounts, so they see addresses; nobody else does
+    is_admin: bool
+    is_disabled: bool
+
+
+@dataclass(frozen=True)
+class AdminGroupRow:
+    group_id: int
+    slug: str
+    name: str
+    organisers: tuple[tuple[int, str], ...]  # (member id, display name)
+
+
+def list_members_for_admin(session: Session, *, actor: Actor) -> list[AdminMemberRow]:
+    """Every account, for the admin page, in order of sign-up."""
+    require(can_disable_members(actor))
+    members = session.exec(select(Member).order_by(col(Member.id))).all()
+    return [
+        AdminMemberRow(m.id or 0, m.display_name, m.email, m.is_admin, m.is_disabled)
+        for m in members
+    ]
+
+
+def list_groups_for_admin(session: Session, *, actor: Actor) -> list[AdminGroupRow]:
+    """Every group with its active organisers, for appointing and demoting."""
+    require(can_appoint_organisers(actor))
+    organisers: dict[int, list[tuple[int, str]]] = {}
+    rows = session.exec(
+        select(Membership.group_id, Member.id, Member.display_name)
+        .join(Member, col(Member.id) == col(Membership.member_id))
+        .where(
+            Membership.role == GroupRole.ORGANISER,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .order_by(col(Member.id))
+    ).all()
+    for group_id, member_id, name in rows:
+        organisers.setdefault(group_id, []).append((member_id or 0, name))
+    groups = session.exec(select(Group).order_by(col(Group.name))).all()
+    return [
+        AdminGroupRow(g.id or 0, g.slug, g.name, tuple(organisers.get(g.id or 0, [])))
+        for g in groups
+    ]

@@ -253,6 +253,21 @@ MATRIX: dict[str, Case] = {
         lambda s, w, a, result: s.get(Member, w.target.id).is_disabled is True,
         "disable_member",
     ),
+    "list_members_for_admin": Case(
+        ADMIN_ONLY,
+        lambda s, w, a, now: admin.list_members_for_admin(s, actor=a),
+        lambda s, w, a, result: {r.member_id for r in result} >= {w.member.id, w.target.id},
+        None,
+    ),
+    "list_groups_for_admin": Case(
+        ADMIN_ONLY,
+        lambda s, w, a, now: admin.list_groups_for_admin(s, actor=a),
+        lambda s, w, a, result: (
+            {name for row in result if row.group_id == w.group.id for _, name in row.organisers}
+            == {w.organiser.display_name, w.co_organiser.display_name}
+        ),
+        None,
+    ),
 }
 # Verbs that take an actor but are not privileged: everyone may read a group page, and
 # leaving concerns only one's own membership (tested in test_memberships).

@@ -93,3 +93,35 @@ def form_card(title_key: str, *children: rx.Component) -> rx.Component:
         width="100%",
         margin_x="auto",
     )
+
+
+COMMON_TIMEZONES = [
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+]
+
+
+def native_select(
+    label_key: str, name: str, options: list[tuple[str, str]], value: rx.Var[str] | str
+) -> rx.Component:
+    """A native select: keyboard and screen-reader friendly, submitted with the form."""
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.select(
+            *[rx.el.option(label, value=option) for option, label in options],
+            id=name,
+            name=name,
+            default_value=value,
+            key=value,
+            style={"padding": "8px", "borderRadius": "6px", "width": "100%"},
+        ),
+        spacing="1",
+        width="100%",
+    )

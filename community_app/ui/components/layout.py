@@ -29,6 +29,9 @@ def _nav() -> rx.Component:
         rx.link(tr("nav.events"), href="/", size="3"),
         rx.link(tr("nav.groups"), href="/groups", size="3"),
         rx.cond(
+            AuthState.is_admin, rx.link(tr("nav.admin"), href="/admin", size="3", id="admin-link")
+        ),
+        rx.cond(
             AuthState.signed_in,
             rx.link(AuthState.display_name, href="/account", size="3", id="account-link"),
             rx.link(tr("auth.login"), href="/login", size="3", id="login-link"),

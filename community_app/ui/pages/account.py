@@ -10,28 +10,18 @@ from community_app.domain.errors import DomainError
 from community_app.ui import account_actions
 from community_app.ui.auth import AuthState, current_member, user_agent
 from community_app.ui.components.forms import (
+    COMMON_TIMEZONES,
     FormMixin,
     field,
     form_card,
     form_error,
+    native_select,
     submit_button,
     text_value,
 )
 from community_app.ui.components.layout import layout
 from community_app.ui.locale import tr
 from community_app.ui.policy import Access, handler
-
-TIMEZONES = [
-    "Asia/Tokyo",
-    "Asia/Seoul",
-    "Asia/Shanghai",
-    "Asia/Singapore",
-    "Europe/London",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Los_Angeles",
-    "UTC",
-]
 
 
 class AccountState(FormMixin, rx.State):
@@ -101,25 +91,6 @@ class PasswordState(FormMixin, rx.State):
         self.changed = True
 
 
-def _select(
-    label_key: str, name: str, options: list[tuple[str, str]], value: rx.Var[str]
-) -> rx.Component:
-    """A native select: keyboard and screen-reader friendly, submitted with the form."""
-    return rx.vstack(
-        rx.el.label(tr(label_key), html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
-        rx.el.select(
-            *[rx.el.option(label, value=option) for option, label in options],
-            id=name,
-            name=name,
-            default_value=value,
-            key=value,
-            style={"padding": "8px", "borderRadius": "6px", "width": "100%"},
-        ),
-        spacing="1",
-        width="100%",
-    )
-
-
 def _profile_form() -> rx.Component:
     return form_card(
         "account.profile_title",
@@ -140,16 +111,16 @@ def _profile_form() -> rx.Component:
                     width="100%",
                     aria_label="display name",
                 ),
-                _select(
+                native_select(
                     "account.language",
                     "locale",
                     [("ja", "日本語"), ("en", "English")],
                     AccountState.locale,
                 ),
-                _select(
+                native_select(
                     "account.timezone",
                     "timezone",
-                    [(tz, tz) for tz in TIMEZONES],
+                    [(tz, tz) for tz in COMMON_TIMEZONES],
                     AccountState.timezone,
                 ),
                 submit_button("account.save", AccountState.busy),
