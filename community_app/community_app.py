@@ -4,11 +4,16 @@ import reflex as rx
 
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
+from community_app.ui.errors import backend_exception_handler
 from community_app.ui.pages import account, admin, event, groups, home, login
 
 TITLE = "Tsudoi 集い"
 
-app = rx.App(api_transformer=create_feeds_app(), html_lang="ja")
+app = rx.App(
+    api_transformer=create_feeds_app(),
+    html_lang="ja",
+    backend_exception_handler=backend_exception_handler,
+)
 app.add_page(
     home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
 )
