@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -85,3 +86,5 @@ def test_a_visitor_is_asked_to_log_in_to_join(app: AppHarnessProd, page: Page) -
     page.locator(".group-card").first.click()
     expect(page.get_by_text("参加するにはログインしてください")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator("#join-group")).to_have_count(0)
+    page.locator("#login-to-join").click()
+    expect(page).to_have_url(re.compile(r"/login\?next=/groups/"), timeout=TIMEOUT_MS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import reflex as rx
 
@@ -72,6 +72,7 @@ class GroupPageState(FormMixin, rx.State):
     can_manage: bool = False
     requests: list[PersonView] = []
     members: list[PersonView] = []
+    login_href: str = "/login"
     _group_id: int = 0
 
     async def _token(self) -> str:
@@ -79,7 +80,9 @@ class GroupPageState(FormMixin, rx.State):
 
     @handler(Access.PUBLIC)
     async def load(self) -> None:
-        slug = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
+        path = self.router.url.path.rstrip("/")
+        slug = unquote(path.rsplit("/", 1)[-1])
+        self.login_href = "/login?next=" + quote(path, safe="/")
         self._clear_error()
         try:
             data = await asyncio.to_thread(
@@ -207,7 +210,7 @@ def _membership_actions() -> rx.Component:
             ),
             rx.button(tr("groups.join"), on_click=GroupPageState.join, size="3", id="join-group"),
         ),
-        rx.link(tr("groups.login_to_join"), href="/login"),
+        rx.link(tr("groups.login_to_join"), href=GroupPageState.login_href, id="login-to-join"),
     )
 
 
