@@ -135,6 +135,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.appointed": "オーガナイザーを任命しました。",
         "admin.demoted": "オーガナイザーを解除しました。",
         "admin.saved": "保存しました。",
+        "groups.edit": "グループ情報を編集",
     },
     "en": {
         "nav.events": "Events",
@@ -268,5 +269,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.appointed": "Organiser appointed.",
         "admin.demoted": "Organiser removed.",
         "admin.saved": "Saved.",
+        "groups.edit": "Edit group details",
     },
 }

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from community_app.db import read_session, write_session
-from community_app.domain import memberships, sessions
+from community_app.domain import groups, memberships, sessions
 from community_app.domain.groups import GroupCard, GroupPage, get_group_page, list_groups
 from community_app.domain.memberships import JoinRequest, MemberRow
 from community_app.domain.models import Group
@@ -97,5 +97,25 @@ def remove(*, token: object, group_id: int, member_id: object) -> None:
             actor=actor_for(session, token, now),
             group_id=group_id,
             member_id=member_id,  # type: ignore[arg-type]
+            now=now,
+        )
+
+
+EDITABLE_FIELDS = ("name", "name_en", "description", "description_en", "timezone", "join_policy")
+
+
+def edit(*, token: object, group_id: int, fields: dict[str, str]) -> None:
+    now = _now()
+    with write_session() as session:
+        groups.update_group(
+            session,
+            actor=actor_for(session, token, now),
+            group_id=group_id,
+            name=fields["name"],
+            name_en=fields["name_en"],
+            description=fields["description"],
+            description_en=fields["description_en"],
+            timezone=fields["timezone"],
+            join_policy=fields["join_policy"],  # type: ignore[arg-type]  (validated)
             now=now,
         )

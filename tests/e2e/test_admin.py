@@ -113,3 +113,38 @@ def test_a_member_sees_no_admin_page(app: AppHarnessProd, page: Page) -> None:
     page.goto(_url(app, "/admin"))
     expect(page.get_by_text("この操作を行う権限がありません")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator("#admin-members")).to_have_count(0)
+
+
+def test_an_admin_edits_a_group_from_its_page(
+    app: AppHarnessProd, page: Page, admin_email: str
+) -> None:
+    with write_session() as session:
+        slug = f"henshu-{uuid.uuid4().hex[:6]}"
+        session.add(Group(slug=slug, name="編集前の会"))
+    _log_in(app, page, admin_email, "管理 太郎")
+    page.goto(_url(app, f"/groups/{slug}"))
+    expect(page.locator("#group-name")).to_have_text("編集前の会", timeout=TIMEOUT_MS)
+
+    page.get_by_text("グループ情報を編集").click()
+    page.locator("#edit-name").fill("編集後の会")
+    page.locator("#edit-group-form select[name=join_policy]").select_option("approval")
+    page.locator("#edit-group-form button[type=submit]").click()
+
+    expect(page.locator("#group-name")).to_have_text("編集後の会", timeout=TIMEOUT_MS)
+    expect(page.get_by_text("承認制").first).to_be_visible()
+    with read_session() as session:
+        group = session.exec(select(Group).where(Group.slug == slug)).one()
+    assert (group.name, group.join_policy.value) == ("編集後の会", "approval")
+
+
+def test_a_bad_group_name_is_refused_with_a_message(
+    app: AppHarnessProd, page: Page, admin_email: str
+) -> None:
+    _log_in(app, page, admin_email, "管理 太郎")
+    page.goto(_url(app, "/admin"))
+    page.locator("#create-group-form #name").fill("   ")
+    page.locator("#create-group-form #slug").fill("Not A Slug!")
+    page.locator("#create-group-form button[type=submit]").click()
+    expect(page.locator(".form-error")).to_be_visible(timeout=TIMEOUT_MS)
+    with read_session() as session:
+        assert session.exec(select(Group).where(Group.name == "   ")).first() is None

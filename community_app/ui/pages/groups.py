@@ -13,7 +13,14 @@ from community_app.domain.groups import GroupCard
 from community_app.ui import group_actions
 from community_app.ui.auth import AuthState
 from community_app.ui.components.event_card import event_card
-from community_app.ui.components.forms import FormMixin, form_error
+from community_app.ui.components.forms import (
+    COMMON_TIMEZONES,
+    FormMixin,
+    form_error,
+    native_select,
+    submit_button,
+    text_value,
+)
 from community_app.ui.components.layout import layout
 from community_app.ui.locale import pick, tr
 from community_app.ui.policy import Access, handler
@@ -73,6 +80,9 @@ class GroupPageState(FormMixin, rx.State):
     requests: list[PersonView] = []
     members: list[PersonView] = []
     login_href: str = "/login"
+    timezone: str = "Asia/Tokyo"
+    can_edit: bool = False
+    saved: bool = False
     _group_id: int = 0
 
     async def _token(self) -> str:
@@ -97,6 +107,8 @@ class GroupPageState(FormMixin, rx.State):
         self.upcoming = [card_view(card) for card in page.upcoming]
         self.viewer_status = page.viewer_status.value if page.viewer_status else ""
         self.can_manage = page.viewer_can_manage
+        self.can_edit = page.viewer_can_manage  # organisers of this group and admins
+        self.timezone = page.timezone
         self.requests = [
             PersonView(r.membership_id, r.member_display_name, r.requested_at.date().isoformat())
             for r in data.requests
@@ -124,6 +136,13 @@ class GroupPageState(FormMixin, rx.State):
     @handler(Access.ORGANISER)
     async def decide(self, membership_id: int, approve: bool) -> None:
         await self._act(group_actions.decide, membership_id=membership_id, approve=approve)
+
+    @handler(Access.ORGANISER)
+    async def edit_group(self, form_data: dict[str, object]) -> None:
+        fields = {name: text_value(form_data, name) for name in group_actions.EDITABLE_FIELDS}
+        self.saved = False
+        await self._act(group_actions.edit, group_id=self._group_id, fields=fields)
+        self.saved = not self.error_ja
 
     @handler(Access.ORGANISER)
     async def remove_member(self, member_id: int) -> None:
@@ -276,6 +295,65 @@ def _management() -> rx.Component:
     )
 
 
+def _text_field(label_key: str, name: str, value: rx.Var[str], max_length: int) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            tr(label_key), html_for=f"edit-{name}", style={"fontWeight": 500, "fontSize": "14px"}
+        ),
+        rx.input(
+            id=f"edit-{name}",
+            name=name,
+            default_value=value,
+            key=value,
+            max_length=max_length,
+            width="100%",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _edit_form(group: rx.Var[GroupCardView]) -> rx.Component:
+    return rx.cond(
+        GroupPageState.can_edit,
+        rx.el.details(
+            rx.el.summary(tr("groups.edit"), style={"cursor": "pointer", "fontWeight": 500}),
+            rx.form(
+                rx.vstack(
+                    _text_field("admin.group_name", "name", group.name, 120),
+                    _text_field("admin.group_name_en", "name_en", group.name_en, 120),
+                    _text_field("admin.group_description", "description", group.description, 5000),
+                    _text_field(
+                        "admin.group_description_en", "description_en", group.description_en, 5000
+                    ),
+                    native_select(
+                        "account.timezone",
+                        "timezone",
+                        [(tz, tz) for tz in COMMON_TIMEZONES],
+                        GroupPageState.timezone,
+                    ),
+                    native_select(
+                        "admin.join_policy",
+                        "join_policy",
+                        [("open", "自由参加 / Open"), ("approval", "承認制 / Approval")],
+                        rx.cond(group.needs_approval, "approval", "open"),
+                    ),
+                    submit_button("account.save", GroupPageState.busy),
+                    rx.cond(
+                        GroupPageState.saved,
+                        rx.text(tr("account.saved"), color=rx.color("green", 11)),
+                    ),
+                    spacing="3",
+                    padding_top="12px",
+                ),
+                on_submit=GroupPageState.edit_group,
+                id="edit-group-form",
+            ),
+            width="100%",
+        ),
+    )
+
+
 def _group_body(group: rx.Var[GroupCardView]) -> rx.Component:
     return rx.vstack(
         rx.link(tr("groups.back"), href="/groups", size="2"),
@@ -294,6 +372,7 @@ def _group_body(group: rx.Var[GroupCardView]) -> rx.Component:
         form_error(GroupPageState.error_ja, GroupPageState.error_en),
         _membership_actions(),
         _management(),
+        _edit_form(group),
         rx.heading(tr("home.title"), as_="h2", size="5"),
         rx.vstack(rx.foreach(GroupPageState.upcoming, event_card), spacing="3", width="100%"),
         spacing="4",
