@@ -1,0 +1,200 @@
+"""Nothing secret reaches a browser, whoever is using it (DESIGN §4).
+
+A visitor, a signed-in member and an organiser each hydrate every route of the running
+app, unpublished event slugs included. Everything the server sends them (websocket
+frames, HTTP bodies) is captured and searched for the secrets in the database:
+e-mails, password hashes, login and feed tokens, join URLs, unpublished events.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser
+from reflex.testing import AppHarnessProd
+from sqlmodel import col, select
+
+from community_app.db import read_session, write_session
+from community_app.domain.enums import EventStatus, MembershipStatus
+from community_app.domain.events import new_event_uid
+from community_app.domain.models import AuthSession, Event, FeedToken, Group, Member
+from community_app.domain.sessions import hash_token, start_session
+from tests.e2e.support import (
+    Account,
+    Capture,
+    add_membership,
+    create_account,
+    found,
+    group_id,
+    log_in,
+    new_page,
+)
+
+pytestmark = pytest.mark.e2e
+
+ORGANISED_GROUP = "kiryu-after-school"
+OTHER_MEMBER_EMAIL = "sakura.yamamoto@tsudoi.example"
+COOKIE = "tsudoi_session"
+NOT_PUBLIC = [status for status in EventStatus if status not in EventStatus.public()]
+
+
+@dataclass(frozen=True)
+class Planted:
+    """Secrets only the database knows, added for this module."""
+
+    other_member_token: str
+    feed_token: str
+    applicant_name: str
+
+
+@pytest.fixture(scope="module")
+def planted(app: AppHarnessProd) -> Planted:
+    now = datetime.now(UTC)
+    feed_token = secrets.token_urlsafe(32)
+    with write_session() as session:
+        other = session.exec(select(Member).where(Member.email == OTHER_MEMBER_EMAIL)).one()
+        assert other.id is not None
+        other_token = start_session(session, member_id=other.id, now=now)
+        session.add(FeedToken(member_id=other.id, token_hash=hash_token(feed_token)))
+        for status in NOT_PUBLIC:  # one event in every unpublished status, with a join URL
+            session.add(
+                Event(
+                    uid=new_event_uid(),
+                    slug=f"非公開-{status.value}-{secrets.token_hex(4)}",
+                    title=f"まだ秘密の企画 {status.value} {secrets.token_hex(4)}",
+                    group_id=group_id(ORGANISED_GROUP, session=session),
+                    status=status,
+                    starts_at=now + timedelta(days=20),
+                    ends_at=now + timedelta(days=20, hours=2),
+                    join_url=f"https://meet.example.com/secret-{secrets.token_hex(8)}",
+                )
+            )
+    applicant = create_account("申請中 一郎")
+    add_membership(ORGANISED_GROUP, applicant.member_id, MembershipStatus.PENDING)
+    return Planted(other_token, feed_token, applicant.display_name)
+
+
+def _is_public(event: Event) -> bool:
+    return event.status in EventStatus.public() and event.published_at is not None
+
+
+def routes() -> list[str]:
+    """Every page of the app, and the unpublished events' pages typed in directly."""
+    with read_session() as session:
+        events = session.exec(select(Event).order_by(col(Event.id))).all()
+        group_slugs = session.exec(select(Group.slug).order_by(col(Group.id))).all()
+    return [
+        "/",
+        *(f"/events/{event.slug}" for event in events if _is_public(event)),
+        "/groups",
+        *(f"/groups/{slug}" for slug in group_slugs),
+        "/login",
+        "/signup",
+        "/account",
+        *(f"/events/{event.slug}" for event in events if not _is_public(event)),
+    ]
+
+
+def database_secrets(planted: Planted, *, own_email: str) -> list[tuple[str, str]]:
+    """(label, value) of everything no page may send, read from the database now."""
+    with read_session() as session:
+        members = session.exec(select(Member)).all()
+        token_hashes = session.exec(select(AuthSession.token_hash)).all()
+        feed_hashes = session.exec(select(FeedToken.token_hash)).all()
+        events = session.exec(select(Event)).all()
+    return [
+        *((f"e-mail of member {m.id}", m.email) for m in members if m.email != own_email),
+        *((f"password hash of member {m.id}", m.password_hash) for m in members),
+        ("an Argon2 hash", "$argon2"),
+        ("another member's login token", planted.other_member_token),
+        *((f"login token hash {h[:6]}", h) for h in token_hashes),
+        ("a feed token", planted.feed_token),
+        *((f"feed token hash {h[:6]}", h) for h in feed_hashes),
+        *((f"join URL of event {e.id}", e.join_url) for e in events if e.join_url),
+    ]
+
+
+def unpublished_events() -> list[tuple[str, str]]:
+    """Titles and slugs of unpublished events: only their own URL may echo them."""
+    with read_session() as session:
+        hidden = [e for e in session.exec(select(Event)).all() if not _is_public(e)]
+    return [
+        *((f"title of unpublished event {e.id}", e.title) for e in hidden),
+        *((f"slug of unpublished event {e.id}", e.slug) for e in hidden),
+    ]
+
+
+def published_title() -> str:
+    with read_session() as session:
+        return session.exec(
+            select(Event.title).where(
+                Event.status == EventStatus.APPROVED, col(Event.published_at).is_not(None)
+            )
+        ).first() or pytest.fail("the demo data has no published event")
+
+
+Browse = Callable[[Account | None], Capture]
+
+
+@pytest.fixture
+def browse(app: AppHarnessProd, browser: Browser) -> Iterator[Browse]:
+    """Open a client (logged in as ``account`` unless None) and hydrate every route."""
+    pages = []
+
+    def run(account: Account | None) -> Capture:
+        page = new_page(browser)
+        pages.append(page)
+        capture = Capture(page, app)
+        if account is not None:
+            log_in(capture, account)
+        for route in routes():
+            capture.visit(route)
+        return capture
+
+    yield run
+    for page in pages:
+        page.context.close()
+
+
+def assert_nothing_secret(capture: Capture, planted: Planted, *, own_email: str = "") -> None:
+    leaked = found(database_secrets(planted, own_email=own_email), capture.everything())
+    # The router vars echo the URL the client typed (a slug, and a title when it equals
+    # the slug), so unpublished events are looked for everywhere but there.
+    leaked += found(unpublished_events(), capture.everything_but_router_echo())
+    assert leaked == [], f"sent to the browser: {leaked}"
+
+
+def test_a_visitor_receives_public_events_and_no_secret(browse: Browse, planted: Planted) -> None:
+    capture = browse(None)
+
+    assert published_title() in capture.everything()  # the capture does see the pages
+    assert any('lang="ja"' in body for body in capture.bodies)  # and the HTML documents
+    assert_nothing_secret(capture, planted)
+
+
+def test_a_member_receives_their_own_name_and_no_secret(browse: Browse, planted: Planted) -> None:
+    member = create_account("秘密 守")
+
+    capture = browse(member)
+
+    own_token = next(c["value"] for c in capture.page.context.cookies() if c["name"] == COOKIE)
+    assert member.display_name in capture.everything()
+    assert own_token in capture.everything()  # a token in a frame would be found
+    assert published_title() in capture.everything()
+    assert_nothing_secret(capture, planted, own_email=member.email)
+
+
+def test_an_organiser_receives_their_members_names_and_no_secret(
+    browse: Browse, planted: Planted
+) -> None:
+    organiser = create_account("世話役 花子", organiser_of=ORGANISED_GROUP)
+
+    capture = browse(organiser)
+
+    assert planted.applicant_name in capture.everything()  # the join-request queue
+    assert organiser.display_name in capture.everything()
+    assert_nothing_secret(capture, planted, own_email=organiser.email)
