@@ -269,6 +269,10 @@ _SEND = """(events) => {
 }"""
 
 
+_READY = """() => Boolean(window.__reflex && window.__reflex["$/utils/state"]
+  && window.__reflex["$/utils/context"])"""
+
+
 def send_event(capture: Capture, name: str, payload: dict[str, Any]) -> None:
     """Send any event with any payload through the page's own event loop, and return
     once the server has handled it.
@@ -280,6 +284,8 @@ def send_event(capture: Capture, name: str, payload: dict[str, Any]) -> None:
     """
     seen = len(capture.frames)
     toggle = [LOCALE_STATE + ".toggle_locale", {}]
+    # Hydration can finish before the page's modules are published on window.__reflex.
+    capture.page.wait_for_function(_READY, timeout=20_000)
     capture.page.evaluate(_SEND, [[name, payload], toggle, toggle])
     capture.wait_for(
         lambda frames: sum(LOCALE_CHANGED.search(f) is not None for f in frames[seen:]) >= 2,
