@@ -41,6 +41,7 @@ GROUP_PAGE_STATE = _STATES + "pages___groups____group_page_state"
 ACCOUNT_STATE = _STATES + "pages___account____account_state"
 PASSWORD_STATE = _STATES + "pages___account____password_state"
 LOGIN_STATE = _STATES + "pages___login____login_state"
+ADMIN_STATE = _STATES + "pages___admin____admin_state"
 LOCALE_STATE = _STATES + "locale____locale_state"
 LOCALE_CHANGED = re.compile(r'"locale_rx_state_"\s*:')
 
@@ -305,6 +306,7 @@ _TABLES = {
     ),
     "audit_log": "SELECT * FROM audit_log ORDER BY id",
     "notifications": "SELECT * FROM notifications ORDER BY id",
+    "groups": "SELECT * FROM groups ORDER BY id",
 }
 
 

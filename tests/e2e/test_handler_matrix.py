@@ -1,0 +1,229 @@
+"""Every privileged handler x every role, called over the websocket of a real page.
+
+The domain tests hold the same matrix for the verbs; this one proves the handlers in
+front of them rebuild the actor from the session and pass it on: for each role the
+allowed calls take effect and the denied ones leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+from reflex.testing import AppHarnessProd
+from sqlalchemy import text
+
+from community_app.db import read_session, write_session
+from community_app.domain.enums import MembershipStatus
+from tests.e2e.support import (
+    ADMIN_STATE,
+    GROUP_PAGE_STATE,
+    Account,
+    Capture,
+    add_membership,
+    create_account,
+    group_id,
+    log_in,
+    membership_status,
+    new_page,
+    send_event,
+    snapshot,
+)
+
+pytestmark = pytest.mark.e2e
+
+OWN_GROUP = "hikaridai-otagaisama"  # the organiser role organises this group
+OTHER_GROUP = "kiryu-after-school"  # the "organiser of another group" role, this one
+
+
+def _scalar(query: str, **params: Any) -> Any:
+    with read_session() as session:
+        row = session.execute(text(query), params).first()
+        return None if row is None else row[0]
+
+
+def _member_of_own_group() -> int:
+    member = create_account("対象 会員")
+    add_membership(OWN_GROUP, member.member_id, MembershipStatus.ACTIVE)
+    return member.member_id
+
+
+def _co_organiser() -> int:
+    return create_account("副 世話人", organiser_of=OWN_GROUP).member_id
+
+
+@dataclass(frozen=True)
+class Case:
+    """``arrange`` makes a fresh target and returns (handler, payload, effect check)."""
+
+    allowed: frozenset[str]
+    arrange: Callable[[], tuple[str, dict[str, Any], Callable[[], bool]]]
+
+
+ORGANISERS = frozenset({"organiser", "admin"})
+ADMIN = frozenset({"admin"})
+
+
+def _decide() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    request = add_membership(
+        OWN_GROUP, create_account("申請 花子").member_id, MembershipStatus.PENDING
+    )
+    return (
+        f"{GROUP_PAGE_STATE}.decide",
+        {"membership_id": request, "approve": True},
+        lambda: membership_status(request) == "active",
+    )
+
+
+def _remove_member() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    member = _member_of_own_group()
+    check = "SELECT count(*) FROM memberships WHERE member_id = :m"
+    return (
+        f"{GROUP_PAGE_STATE}.remove_member",
+        {"member_id": member},
+        lambda: _scalar(check, m=member) == 0,
+    )
+
+
+def _edit_group() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    marker = f"説明-{uuid.uuid4().hex[:8]}"
+    name = _scalar("SELECT name FROM groups WHERE slug = :s", s=OWN_GROUP)
+    form = {
+        "name": name,
+        "name_en": "",
+        "description": marker,
+        "description_en": "",
+        "timezone": "Asia/Tokyo",
+        "join_policy": "open",
+    }
+    check = "SELECT description FROM groups WHERE slug = :s"
+    return (
+        f"{GROUP_PAGE_STATE}.edit_group",
+        {"form_data": form},
+        lambda: _scalar(check, s=OWN_GROUP) == marker,
+    )
+
+
+def _create_group() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    slug = f"matrix-{uuid.uuid4().hex[:8]}"
+    form = {
+        "name": "行列の会",
+        "name_en": "",
+        "slug": slug,
+        "description": "",
+        "description_en": "",
+        "timezone": "Asia/Tokyo",
+        "join_policy": "open",
+    }
+    check = "SELECT count(*) FROM groups WHERE slug = :s"
+    return (f"{ADMIN_STATE}.create_group", {"form_data": form}, lambda: _scalar(check, s=slug) == 1)
+
+
+def _appoint() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    member = _member_of_own_group()
+    form = {"group_id": str(group_id(OWN_GROUP)), "member_id": str(member)}
+    check = "SELECT role FROM memberships WHERE member_id = :m"
+    return (
+        f"{ADMIN_STATE}.appoint",
+        {"form_data": form},
+        lambda: _scalar(check, m=member) == "organiser",
+    )
+
+
+def _demote() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    member = _co_organiser()
+    check = "SELECT role FROM memberships WHERE member_id = :m"
+    return (
+        f"{ADMIN_STATE}.demote",
+        {"group_id": group_id(OWN_GROUP), "member_id": member},
+        lambda: _scalar(check, m=member) == "member",
+    )
+
+
+def _disable() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    member = create_account("無効 予定").member_id
+    check = "SELECT is_disabled FROM members WHERE id = :m"
+    return (
+        f"{ADMIN_STATE}.set_disabled",
+        {"member_id": member, "disabled": True},
+        lambda: bool(_scalar(check, m=member)),
+    )
+
+
+MATRIX: dict[str, Case] = {
+    "GroupPageState.decide": Case(ORGANISERS, _decide),
+    "GroupPageState.remove_member": Case(ORGANISERS, _remove_member),
+    "GroupPageState.edit_group": Case(ORGANISERS, _edit_group),
+    "AdminState.create_group": Case(ADMIN, _create_group),
+    "AdminState.appoint": Case(ADMIN, _appoint),
+    "AdminState.demote": Case(ADMIN, _demote),
+    "AdminState.set_disabled": Case(ADMIN, _disable),
+}
+ROLES = ("visitor", "member", "other_organiser", "organiser", "admin")
+
+
+def _account(role: str) -> Account | None:
+    if role == "visitor":
+        return None
+    if role == "member":
+        member = create_account("一般 会員")
+        add_membership(OWN_GROUP, member.member_id, MembershipStatus.ACTIVE)
+        return member
+    if role == "other_organiser":
+        return create_account("よそ 世話人", organiser_of=OTHER_GROUP)
+    if role == "organiser":
+        return create_account("うち 世話人", organiser_of=OWN_GROUP)
+    admin = create_account("管理 次郎")
+    with write_session() as session:
+        session.execute(
+            text("UPDATE members SET is_admin = true WHERE id = :m"), {"m": admin.member_id}
+        )
+    return admin
+
+
+@pytest.fixture
+def client(
+    app: AppHarnessProd, browser: Browser, request: pytest.FixtureRequest
+) -> Iterator[Capture]:
+    page = new_page(browser)
+    capture = Capture(page, app)
+    account = _account(request.param)
+    if account is not None:
+        log_in(capture, account)
+    capture.visit(f"/groups/{OWN_GROUP}")  # loads the group page state (its group id)
+    yield capture
+    page.context.close()
+
+
+def test_every_privileged_handler_is_in_the_matrix() -> None:
+    from tests.ui.test_handler_inventory import app_handlers
+
+    privileged = {
+        name
+        for name, access in app_handlers().items()
+        if access is not None and access.value in {"organiser", "admin"}
+    }
+    assert privileged == set(MATRIX) | {"AdminState.load"}  # load only reads: see test_exposure
+
+
+@pytest.mark.parametrize("client", ROLES, indirect=True)
+def test_privileged_handlers_act_only_for_permitted_roles(
+    client: Capture, request: pytest.FixtureRequest
+) -> None:
+    role = request.node.callspec.params["client"]
+    failures = []
+    for name, case in MATRIX.items():
+        handler, payload, took_effect = case.arrange()
+        before = snapshot()
+
+        send_event(client, handler, payload)
+
+        if role in case.allowed and not took_effect():
+            failures.append(f"{name}: allowed for {role} but had no effect")
+        if role not in case.allowed and snapshot() != before:
+            failures.append(f"{name}: denied for {role} but changed the database")
+    assert failures == []
