@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from community_app.db import write_session
 from community_app.domain import admin, groups
 from community_app.domain.admin import AdminGroupRow, AdminMemberRow
-from community_app.ui.group_actions import actor_for
+from community_app.ui.group_actions import act_as, actor_for
 
 
 def _now() -> datetime:
@@ -37,54 +37,16 @@ def load(*, token: object) -> AdminData:
 
 def create_group(*, token: object, fields: dict[str, str]) -> str:
     """Returns the new group's slug."""
-    now = _now()
-    with write_session() as session:
-        group = groups.create_group(
-            session,
-            actor=actor_for(session, token, now),
-            name=fields["name"],
-            name_en=fields["name_en"],
-            slug=fields["slug"],
-            description=fields["description"],
-            description_en=fields["description_en"],
-            timezone=fields["timezone"],
-            join_policy=fields["join_policy"],  # type: ignore[arg-type]  (validated)
-            now=now,
-        )
-        return group.slug
+    return act_as(token, groups.create_group, **fields).slug
 
 
 def appoint(*, token: object, group_id: object, member_id: object) -> None:
-    now = _now()
-    with write_session() as session:
-        admin.appoint_organiser(
-            session,
-            actor=actor_for(session, token, now),
-            group_id=group_id,  # type: ignore[arg-type]  (validated by the verb)
-            member_id=member_id,  # type: ignore[arg-type]
-            now=now,
-        )
+    act_as(token, admin.appoint_organiser, group_id=group_id, member_id=member_id)
 
 
 def demote(*, token: object, group_id: object, member_id: object) -> None:
-    now = _now()
-    with write_session() as session:
-        admin.demote_organiser(
-            session,
-            actor=actor_for(session, token, now),
-            group_id=group_id,  # type: ignore[arg-type]
-            member_id=member_id,  # type: ignore[arg-type]
-            now=now,
-        )
+    act_as(token, admin.demote_organiser, group_id=group_id, member_id=member_id)
 
 
 def set_disabled(*, token: object, member_id: object, disabled: object) -> None:
-    now = _now()
-    with write_session() as session:
-        admin.set_member_disabled(
-            session,
-            actor=actor_for(session, token, now),
-            member_id=member_id,  # type: ignore[arg-type]
-            disabled=disabled,  # type: ignore[arg-type]
-            now=now,
-        )
+    act_as(token, admin.set_member_disabled, member_id=member_id, disabled=disabled)

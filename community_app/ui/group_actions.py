@@ -6,8 +6,10 @@ check the permissions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
@@ -17,6 +19,8 @@ from community_app.domain.groups import GroupCard, GroupPage, get_group_page, li
 from community_app.domain.memberships import JoinRequest, MemberRow
 from community_app.domain.models import Group
 from community_app.domain.permissions import VISITOR, Actor, load_actor
+
+T = TypeVar("T")
 
 
 def _now() -> datetime:
@@ -61,61 +65,33 @@ def _group_id(session: Session, slug: str) -> int:
     return group.id
 
 
-def join(*, token: object, group_id: int) -> None:
+def act_as(token: object, verb: Callable[..., T], **arguments: Any) -> T:
+    """Run one domain verb as the member behind ``token`` (a visitor if none), in one
+    write transaction. Arguments come from the client as they are: the verb validates
+    them and checks the permission before it changes anything."""
     now = _now()
     with write_session() as session:
-        memberships.join_group(
-            session, actor=actor_for(session, token, now), group_id=group_id, now=now
-        )
+        return verb(session, actor=actor_for(session, token, now), now=now, **arguments)
+
+
+def join(*, token: object, group_id: int) -> None:
+    act_as(token, memberships.join_group, group_id=group_id)
 
 
 def leave(*, token: object, group_id: int) -> None:
-    now = _now()
-    with write_session() as session:
-        memberships.leave_group(
-            session, actor=actor_for(session, token, now), group_id=group_id, now=now
-        )
+    act_as(token, memberships.leave_group, group_id=group_id)
 
 
 def decide(*, token: object, membership_id: object, approve: object) -> None:
-    now = _now()
-    with write_session() as session:
-        memberships.decide_join_request(
-            session,
-            actor=actor_for(session, token, now),
-            membership_id=membership_id,  # type: ignore[arg-type]  (validated by the verb)
-            approve=approve,  # type: ignore[arg-type]
-            now=now,
-        )
+    act_as(token, memberships.decide_join_request, membership_id=membership_id, approve=approve)
 
 
 def remove(*, token: object, group_id: int, member_id: object) -> None:
-    now = _now()
-    with write_session() as session:
-        memberships.remove_member(
-            session,
-            actor=actor_for(session, token, now),
-            group_id=group_id,
-            member_id=member_id,  # type: ignore[arg-type]
-            now=now,
-        )
+    act_as(token, memberships.remove_member, group_id=group_id, member_id=member_id)
 
 
 EDITABLE_FIELDS = ("name", "name_en", "description", "description_en", "timezone", "join_policy")
 
 
 def edit(*, token: object, group_id: int, fields: dict[str, str]) -> None:
-    now = _now()
-    with write_session() as session:
-        groups.update_group(
-            session,
-            actor=actor_for(session, token, now),
-            group_id=group_id,
-            name=fields["name"],
-            name_en=fields["name_en"],
-            description=fields["description"],
-            description_en=fields["description_en"],
-            timezone=fields["timezone"],
-            join_policy=fields["join_policy"],  # type: ignore[arg-type]  (validated)
-            now=now,
-        )
+    act_as(token, groups.update_group, group_id=group_id, **fields)
