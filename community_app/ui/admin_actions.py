@@ -15,10 +15,6 @@ from community_app.domain.admin import AdminGroupRow, AdminMemberRow
 from community_app.ui.group_actions import act_as, actor_for
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class AdminData:
     groups: list[AdminGroupRow]
@@ -26,7 +22,7 @@ class AdminData:
 
 
 def load(*, token: object) -> AdminData:
-    now = _now()
+    now = datetime.now(UTC)
     with write_session() as session:
         actor = actor_for(session, token, now)
         return AdminData(

@@ -108,6 +108,10 @@ COMMON_TIMEZONES = [
 ]
 
 
+# How people join a group, labelled in both languages (a native select has no tr()).
+JOIN_POLICY_OPTIONS = [("open", "自由参加 / Open"), ("approval", "承認制 / Approval")]
+
+
 def native_select(
     label_key: str, name: str, options: list[tuple[str, str]], value: rx.Var[str] | str
 ) -> rx.Component:

@@ -12,6 +12,7 @@ from community_app.ui import admin_actions
 from community_app.ui.auth import AuthState
 from community_app.ui.components.forms import (
     COMMON_TIMEZONES,
+    JOIN_POLICY_OPTIONS,
     FormMixin,
     field,
     form_card,
@@ -161,7 +162,7 @@ def _create_group_form() -> rx.Component:
                 native_select(
                     "admin.join_policy",
                     "join_policy",
-                    [("open", "自由参加 / Open"), ("approval", "承認制 / Approval")],
+                    JOIN_POLICY_OPTIONS,
                     "open",
                 ),
                 submit_button("admin.create", AdminState.busy),

@@ -15,6 +15,7 @@ from community_app.ui.auth import AuthState
 from community_app.ui.components.event_card import event_card
 from community_app.ui.components.forms import (
     COMMON_TIMEZONES,
+    JOIN_POLICY_OPTIONS,
     FormMixin,
     form_error,
     native_select,
@@ -335,7 +336,7 @@ def _edit_form(group: rx.Var[GroupCardView]) -> rx.Component:
                     native_select(
                         "admin.join_policy",
                         "join_policy",
-                        [("open", "自由参加 / Open"), ("approval", "承認制 / Approval")],
+                        JOIN_POLICY_OPTIONS,
                         rx.cond(group.needs_approval, "approval", "open"),
                     ),
                     submit_button("account.save", GroupPageState.busy),
