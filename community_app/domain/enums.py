@@ -92,6 +92,20 @@ class NotificationKind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"
     IDEA_SCHEDULED = "idea_scheduled"
     MEMBERSHIP_DECIDED = "membership_decided"
+    PROPOSAL_SUBMITTED = "proposal_submitted"
+    EVENT_RECAP = "event_recap"
+
+
+class RecapLinkKind(StrEnum):
+    MATERIAL = "material"
+    RECORDING = "recording"
+    PHOTO = "photo"
+
+
+class WebhookAction(StrEnum):
+    PUBLISHED = "published"
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
 
 
 class WebhookKind(StrEnum):

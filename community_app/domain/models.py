@@ -20,8 +20,10 @@ from community_app.domain.enums import (
     JoinPolicy,
     MembershipStatus,
     NotificationKind,
+    RecapLinkKind,
     RsvpStatus,
     TierAllocation,
+    WebhookAction,
     WebhookKind,
 )
 
@@ -176,8 +178,23 @@ class Event(SQLModel, table=True):
     status_reason: str = Field(default="")
     published_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     cancelled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    recap_summary: str = Field(default="")
+    recap_posted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class RecapLink(SQLModel, table=True):
+    """After the event: a link to slides, a recording or a photo, shown with the recap."""
+
+    __tablename__ = "recap_links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("events.id")
+    kind: RecapLinkKind = Field(sa_column=enum_column(RecapLinkKind))
+    url: str = Field(max_length=500)
+    label: str = Field(default="", max_length=200)
+    position: int = Field(default=0)
 
 
 class EventTag(SQLModel, table=True):
@@ -328,6 +345,7 @@ class Notification(SQLModel, table=True):
     event_id: int | None = _fk("events.id", nullable=True, ondelete="CASCADE")
     idea_id: int | None = _fk("ideas.id", nullable=True, ondelete="CASCADE")
     message: str = Field(default="")
+    message_en: str = Field(default="")
     created_at: datetime = _created()
     read_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
@@ -356,6 +374,26 @@ class Webhook(SQLModel, table=True):
     is_active: bool = Field(default=True)
     failure_count: int = Field(default=0)
     last_status: str = Field(default="", max_length=200)
+    created_at: datetime = _created()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One message to one webhook, written in the transaction of the change it reports
+    (an outbox) and sent afterwards in the background, retried until it succeeds."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (sa.Index(None, "delivered_at", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = _fk("webhooks.id")
+    event_id: int | None = _fk("events.id", nullable=True, ondelete="SET NULL")
+    action: WebhookAction = Field(sa_column=enum_column(WebhookAction))
+    payload: str = Field(default="")
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _created()
+    delivered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    gave_up_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    last_error: str = Field(default="", max_length=500)
     created_at: datetime = _created()
 
 

@@ -1,8 +1,16 @@
-"""UI strings in Japanese and English, one key per message."""
+"""UI strings in Japanese and English, one key per message.
+
+The shared strings are here; each feature keeps its own catalogue in a module beside
+this one (same shape), merged below. A key may be defined only once.
+"""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {
+from community_app.i18n import proposals_messages
+
+Catalogue = dict[str, dict[str, str]]
+
+_SHARED: Catalogue = {
     "ja": {
         "nav.events": "イベント",
         "nav.feed": "カレンダー購読",
@@ -272,3 +280,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "groups.edit": "Edit group details",
     },
 }
+
+
+def _merged(*catalogues: Catalogue) -> Catalogue:
+    merged: Catalogue = {"ja": {}, "en": {}}
+    for catalogue in catalogues:
+        for locale, messages in catalogue.items():
+            duplicated = set(merged[locale]) & set(messages)
+            if duplicated:
+                raise ValueError(f"message keys defined twice: {sorted(duplicated)}")
+            merged[locale].update(messages)
+    return merged
+
+
+FEATURE_CATALOGUES: tuple[Catalogue, ...] = (proposals_messages.MESSAGES,)
+MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)
