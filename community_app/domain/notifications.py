@@ -26,7 +26,7 @@ def notify(
     """Add one notification per member (each once, in the caller's transaction), leaving
     out ``except_member_id`` (whoever acted needs no notice of their own action).
     Returns how many were added."""
-    recipients = sorted(set(member_ids) - {except_member_id} - {None})  # type: ignore[arg-type]
+    recipients = sorted(set(member_ids) - {except_member_id})
     for member_id in recipients:
         session.add(
             Notification(
