@@ -13,7 +13,14 @@ from uuid import uuid4
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from community_app.domain.enums import EventFormat, EventKind, EventStatus, HostRole, RsvpStatus
+from community_app.domain.enums import (
+    EventFormat,
+    EventKind,
+    EventStatus,
+    HostRole,
+    RecapLinkKind,
+    RsvpStatus,
+)
 from community_app.domain.errors import NotFound
 from community_app.domain.models import (
     AgendaItem,
@@ -22,6 +29,7 @@ from community_app.domain.models import (
     EventTag,
     Group,
     ParticipationTier,
+    RecapLink,
     Rsvp,
 )
 
@@ -75,6 +83,13 @@ class TierView:
 
 
 @dataclass(frozen=True)
+class RecapLinkView:
+    kind: RecapLinkKind
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
 class EventDetail:
     card: EventCard
     uid: str
@@ -87,6 +102,9 @@ class EventDetail:
     hosts: tuple[HostView, ...]
     agenda: tuple[AgendaView, ...]
     tiers: tuple[TierView, ...]
+    recap_summary: str = ""
+    recap_links: tuple[RecapLinkView, ...] = ()
+    event_id: int = 0
 
 
 def _tags_by_event(session: Session, event_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -161,6 +179,11 @@ def get_public_event(session: Session, *, slug: str) -> EventDetail:
     if row is None:
         raise NotFound("event_not_found")
     event, group = row
+    return event_detail(session, event, group)
+
+
+def event_detail(session: Session, event: Event, group: Group) -> EventDetail:
+    """Everything the event page shows, join URL excepted, whatever the status."""
     assert event.id is not None
     hosts = session.exec(
         select(EventHost).where(EventHost.event_id == event.id).order_by(col(EventHost.position))
@@ -189,4 +212,16 @@ def get_public_event(session: Session, *, slug: str) -> EventDetail:
             TierView(t.name, t.name_en, t.capacity, going.get(t.id or 0, 0), t.is_online)
             for t in tiers
         ),
+        recap_summary=event.recap_summary if event.recap_posted_at else "",
+        recap_links=tuple(
+            RecapLinkView(link.kind, link.url, link.label)
+            for link in session.exec(
+                select(RecapLink)
+                .where(RecapLink.event_id == event.id)
+                .order_by(col(RecapLink.position), col(RecapLink.id))
+            ).all()
+        )
+        if event.recap_posted_at
+        else (),
+        event_id=event.id,
     )

@@ -1,0 +1,181 @@
+"""Telling people about what happened to an event: in-app notifications now, group
+webhooks through the outbox. Called by the verbs, inside their transaction, so a
+notice exists exactly when the change it reports was committed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from community_app.domain import webhooks
+from community_app.domain.enums import (
+    EventStatus,
+    GroupRole,
+    MembershipStatus,
+    NotificationKind,
+    RsvpStatus,
+    WebhookAction,
+)
+from community_app.domain.models import Event, Membership, Rsvp
+from community_app.domain.notifications import notify
+from community_app.domain.permissions import Actor
+
+# People with a place at the event, who must hear about changes to it.
+CONCERNED_RSVPS = (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING)
+S = EventStatus
+
+
+def concerned_member_ids(session: Session, event_id: int) -> list[int]:
+    """Members going, waitlisted or awaiting approval for the event."""
+    return list(
+        session.exec(
+            select(Rsvp.member_id).where(
+                Rsvp.event_id == event_id, col(Rsvp.status).in_(CONCERNED_RSVPS)
+            )
+        ).all()
+    )
+
+
+def attendee_ids(session: Session, event_id: int) -> list[int]:
+    """Members who were going (or checked in): the people a recap is for."""
+    return list(
+        session.exec(
+            select(Rsvp.member_id).where(
+                Rsvp.event_id == event_id,
+                col(Rsvp.status).in_((RsvpStatus.GOING, RsvpStatus.ATTENDED)),
+            )
+        ).all()
+    )
+
+
+def reviewer_ids(session: Session, group_id: int) -> list[int]:
+    """The group's active organisers."""
+    return list(
+        session.exec(
+            select(Membership.member_id).where(
+                Membership.group_id == group_id,
+                Membership.role == GroupRole.ORGANISER,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+        ).all()
+    )
+
+
+_DECISIONS: dict[EventStatus, tuple[str, str]] = {
+    S.APPROVED: (
+        "提案「{title}」が承認され、公開されました。",
+        "Your proposal “{title}” was approved and published.",
+    ),
+    S.REJECTED: (
+        "提案「{title}」は見送りになりました。理由: {reason}",
+        "Your proposal “{title}” was declined. Reason: {reason}",
+    ),
+    S.CHANGES_REQUESTED: (
+        "提案「{title}」に修正のお願いが届きました: {reason}",
+        "Changes were requested on your proposal “{title}”: {reason}",
+    ),
+}
+
+
+def announce_status(
+    session: Session, *, actor: Actor, event: Event, origin: EventStatus, now: datetime
+) -> None:
+    """Notices for a status change from ``origin`` to ``event.status``."""
+    to, values = event.status, {"title": event.title, "reason": event.status_reason}
+    if to == S.SUBMITTED:
+        again = origin == S.CHANGES_REQUESTED
+        notify(
+            session,
+            member_ids=reviewer_ids(session, event.group_id),
+            kind=NotificationKind.PROPOSAL_SUBMITTED,
+            event_id=event.id,
+            message_ja=f"{'修正された' if again else '新しい'}提案「{event.title}」が届きました。",
+            message_en=f"{'Revised' if again else 'New'} event proposal: “{event.title}”.",
+            except_member_id=actor.member_id,
+            now=now,
+        )
+    elif to in _DECISIONS and event.proposer_id is not None:
+        ja, en = _DECISIONS[to]
+        notify(
+            session,
+            member_ids=[event.proposer_id],
+            kind=NotificationKind.PROPOSAL_DECIDED,
+            event_id=event.id,
+            message_ja=ja.format(**values),
+            message_en=en.format(**values),
+            except_member_id=actor.member_id,
+            now=now,
+        )
+    if to == S.CANCELLED:
+        notify(
+            session,
+            member_ids=concerned_member_ids(session, event.id or 0),
+            kind=NotificationKind.EVENT_CANCELLED,
+            event_id=event.id,
+            message_ja=f"「{event.title}」は中止になりました。理由: {event.status_reason}",
+            message_en=f"“{event.title}” was cancelled. Reason: {event.status_reason}",
+            except_member_id=actor.member_id,
+            now=now,
+        )
+    if to in (S.APPROVED, S.CANCELLED):
+        action = WebhookAction.PUBLISHED if to == S.APPROVED else WebhookAction.CANCELLED
+        webhooks.queue_event_webhooks(session, event_id=event.id or 0, action=action, now=now)
+
+
+def announce_change(
+    session: Session, *, actor: Actor, event: Event, changed: tuple[str, ...], now: datetime
+) -> int:
+    """Notices for a material change of a published event; returns how many members
+    were notified."""
+    what_ja = "・".join(_CHANGED_JA.get(name, name) for name in changed)
+    what_en = ", ".join(_CHANGED_EN.get(name, name) for name in changed)
+    count = notify(
+        session,
+        member_ids=concerned_member_ids(session, event.id or 0),
+        kind=NotificationKind.EVENT_CHANGED,
+        event_id=event.id,
+        message_ja=f"「{event.title}」の{what_ja}が変更されました。",
+        message_en=f"“{event.title}” changed: {what_en}.",
+        except_member_id=actor.member_id,
+        now=now,
+    )
+    webhooks.queue_event_webhooks(
+        session, event_id=event.id or 0, action=WebhookAction.CHANGED, now=now
+    )
+    return count
+
+
+def announce_recap(session: Session, *, actor: Actor, event: Event, now: datetime) -> int:
+    return notify(
+        session,
+        member_ids=attendee_ids(session, event.id or 0),
+        kind=NotificationKind.EVENT_RECAP,
+        event_id=event.id,
+        message_ja=f"「{event.title}」の開催レポートが公開されました。",
+        message_en=f"The recap of “{event.title}” is online.",
+        except_member_id=actor.member_id,
+        now=now,
+    )
+
+
+_CHANGED_JA = {
+    "starts_at": "開始時刻",
+    "ends_at": "終了時刻",
+    "timezone": "タイムゾーン",
+    "format": "開催形式",
+    "venue_name": "会場",
+    "venue_address": "会場住所",
+    "online_platform": "オンラインの参加方法",
+    "join_url": "参加URL",
+}
+_CHANGED_EN = {
+    "starts_at": "start time",
+    "ends_at": "end time",
+    "timezone": "time zone",
+    "format": "format",
+    "venue_name": "venue",
+    "venue_address": "venue address",
+    "online_platform": "how to join online",
+    "join_url": "join link",
+}
