@@ -127,7 +127,7 @@ def test_a_title_or_description_edit_does_not_bump_the_sequence(
         {"start_time": "22:00", "end_time": "23:00"},
         {"venue_name": "新しい会場"},
         {"join_url": "https://meet.example.com/new-room"},
-        {"format": "online"},
+        {"format": "in_person"},
     ],
     ids=["time", "place", "join-url", "format"],
 )
