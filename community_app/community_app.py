@@ -5,7 +5,7 @@ import reflex as rx
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.errors import backend_exception_handler
-from community_app.ui.pages import account, admin, event, groups, home, login
+from community_app.ui.pages import account, admin, event, event_form, groups, home, login, proposals
 
 TITLE = "Tsudoi 集い"
 
@@ -48,4 +48,28 @@ app.add_page(
     route="/admin",
     title=TITLE,
     on_load=[AuthState.refresh, admin.AdminState.load],
+)
+app.add_page(
+    event_form.event_form_page,
+    route=event_form.NEW_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, event_form.EventFormState.load],
+)
+app.add_page(
+    event_form.event_form_page,
+    route=event_form.EDIT_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, event_form.EventFormState.load],
+)
+app.add_page(
+    proposals.my_proposals_page,
+    route="/proposals",
+    title=TITLE,
+    on_load=[AuthState.refresh, proposals.MyProposalsState.load],
+)
+app.add_page(
+    proposals.review_page,
+    route="/review",
+    title=TITLE,
+    on_load=[AuthState.refresh, proposals.ReviewState.load],
 )

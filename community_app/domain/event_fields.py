@@ -276,7 +276,9 @@ def validate_event_form(form: Mapping[str, object], *, group_id: int) -> EventFi
         ),
         summary=one_line(_field(form, "summary"), code="invalid_summary", max_length=MAX_SUMMARY),
         description=long_text(
-            _field(form, "description"), code="invalid_description", max_length=MAX_DESCRIPTION
+            _field(form, "description"),
+            code="invalid_event_description",
+            max_length=MAX_DESCRIPTION,
         ),
         kind=as_choice(_field(form, "kind"), EventKind, code="invalid_kind"),
         format=event_format,

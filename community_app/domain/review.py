@@ -76,6 +76,7 @@ class GroupChoice:
     group_id: int
     name: str
     timezone: str
+    can_publish: bool = False  # the actor reviews this group: may publish directly
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class EditableEvent:
     group_name: str
     series_id: int | None
     values: dict[str, str]  # form field -> value, the join URL included
+    moves: tuple[EventStatus, ...] = ()  # status changes this editor may make now
 
 
 def _rows(session: Session, query: Any) -> list[ProposalRow]:
@@ -174,7 +176,7 @@ def groups_for_proposing(session: Session, *, actor: Actor) -> list[GroupChoice]
         return []
     groups = session.exec(select(Group).order_by(col(Group.name), col(Group.id))).all()
     return [
-        GroupChoice(g.id or 0, g.name, g.timezone)
+        GroupChoice(g.id or 0, g.name, g.timezone, can_review_proposals(actor, g.id or 0))
         for g in groups
         if can_propose_events(actor, g.id or 0)
     ]
@@ -257,6 +259,9 @@ def get_event_for_editing(session: Session, *, actor: Actor, slug: str) -> Edita
         group_name=group.name,
         series_id=event.series_id,
         values=form_values(session, event),
+        moves=tuple(
+            to for to in sorted(ALLOWED_TRANSITIONS[event.status]) if may_move(actor, event, to)
+        ),
     )
 
 

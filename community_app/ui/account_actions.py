@@ -6,7 +6,7 @@ a plain result. No Reflex here, so the rules stay testable without a browser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from community_app.db import read_session, write_session
@@ -14,6 +14,7 @@ from community_app.domain import rate_limits, sessions
 from community_app.domain.errors import DomainError
 from community_app.domain.members import update_profile
 from community_app.domain.models import Member
+from community_app.domain.permissions import load_actor
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class SignedIn:
     locale: str
     timezone: str
     is_admin: bool
+    is_organiser: bool = False  # organises a group: the header shows the review queue
 
 
 def _signed_in(member: Member) -> SignedIn:
@@ -39,7 +41,10 @@ def _now() -> datetime:
 def resolve(token: object) -> SignedIn | None:
     with write_session() as session:
         member = sessions.resolve_session(session, token=token, now=_now())
-        return _signed_in(member) if member else None
+        if member is None:
+            return None
+        actor = load_actor(session, member_id=member.id)
+        return replace(_signed_in(member), is_organiser=bool(actor.organiser_of))
 
 
 def log_in(*, email: object, password: object, ip: str, user_agent: str) -> tuple[SignedIn, str]:

@@ -34,6 +34,7 @@ class AuthState(rx.State):
     signed_in: bool = False
     display_name: str = ""
     is_admin: bool = False
+    is_organiser: bool = False
 
     async def _apply(self, member: SignedIn | None, token: str | None = None) -> None:
         """Show ``member`` as signed in (or nobody), and keep ``token`` in the cookie."""
@@ -42,6 +43,7 @@ class AuthState(rx.State):
         self.signed_in = member is not None
         self.display_name = member.display_name if member else ""
         self.is_admin = bool(member and member.is_admin)
+        self.is_organiser = bool(member and member.is_organiser)
         if member is None:
             self.session_token = ""
         else:
@@ -60,6 +62,7 @@ class AuthState(rx.State):
         self.signed_in = member is not None
         self.display_name = member.display_name if member else ""
         self.is_admin = bool(member and member.is_admin)
+        self.is_organiser = bool(member and member.is_organiser)
         if member is None and self.session_token:
             self.session_token = ""
 
@@ -68,6 +71,7 @@ class AuthState(rx.State):
         if self.session_token:
             await asyncio.to_thread(account_actions.log_out, self.session_token)
         self.session_token, self.signed_in, self.display_name, self.is_admin = "", False, "", False
+        self.is_organiser = False
         return rx.redirect("/")
 
 

@@ -38,6 +38,15 @@ class LineView:
 
 
 @dataclasses.dataclass(frozen=True)
+class RecapLinkLine:
+    url: str
+    label: str
+    kind_ja: str
+    kind_en: str
+    is_photo: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class EventDetailView:
     card: EventCardView
     description: str
@@ -48,6 +57,8 @@ class EventDetailView:
     hosts: list[LineView]
     agenda: list[LineView]
     tiers: list[LineView]
+    recap_summary: str = ""
+    recap_links: list[RecapLinkLine] = dataclasses.field(default_factory=list)
 
 
 def _both(key: str) -> tuple[str, str]:
@@ -126,4 +137,14 @@ def detail_view(detail: EventDetail) -> EventDetailView:
         hosts=[_host_line(host) for host in detail.hosts],
         agenda=[_agenda_line(item) for item in detail.agenda],
         tiers=[_tier_line(tier) for tier in detail.tiers],
+        recap_summary=detail.recap_summary,
+        recap_links=[
+            RecapLinkLine(
+                link.url,
+                link.label or link.url,
+                *_both(f"recap.{link.kind.value}"),
+                is_photo=link.kind.value == "photo",
+            )
+            for link in detail.recap_links
+        ],
     )

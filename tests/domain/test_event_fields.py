@@ -59,7 +59,7 @@ def test_a_complete_form_gives_clean_fields_in_utc() -> None:
         ({"title": "x" * 201}, "invalid_title"),
         ({"title": "勉強会\x00"}, "invalid_title"),
         ({"title": "勉強会\u202etxt.exe"}, "invalid_title"),
-        ({"description": "あ" * 1_000_000}, "invalid_description_too_long"),
+        ({"description": "あ" * 1_000_000}, "invalid_event_description_too_long"),
         ({"join_url": "javascript:alert(1)"}, "invalid_join_url"),
         ({"join_url": "file:///etc/passwd"}, "invalid_join_url"),
         ({"join_url": "https://user:pw@zoom.example.com/"}, "invalid_join_url"),

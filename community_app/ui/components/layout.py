@@ -28,6 +28,15 @@ def _nav() -> rx.Component:
     return rx.hstack(
         rx.link(tr("nav.events"), href="/", size="3"),
         rx.link(tr("nav.groups"), href="/groups", size="3"),
+        rx.link(tr("nav.propose"), href="/propose", size="3", id="propose-link"),
+        rx.cond(
+            AuthState.signed_in,
+            rx.link(tr("nav.my_proposals"), href="/proposals", size="3", id="my-proposals-link"),
+        ),
+        rx.cond(
+            AuthState.is_organiser | AuthState.is_admin,
+            rx.link(tr("nav.review"), href="/review", size="3", id="review-link"),
+        ),
         rx.cond(
             AuthState.is_admin, rx.link(tr("nav.admin"), href="/admin", size="3", id="admin-link")
         ),
@@ -46,6 +55,7 @@ def _nav() -> rx.Component:
         ),
         spacing="4",
         align="center",
+        wrap="wrap",
     )
 
 

@@ -1,4 +1,6 @@
-"""Event page: everything a visitor needs to decide to come, by slug."""
+"""Event page: everything a visitor needs to decide to come, by slug; for the proposer
+and the group's organisers also the preview of an unpublished event and its
+management (decisions, edit, duplicate, recap)."""
 
 from __future__ import annotations
 
@@ -8,46 +10,136 @@ from urllib.parse import unquote
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
-from community_app.db import read_session
-from community_app.domain.errors import NotFound
-from community_app.domain.events import get_public_event
+from community_app.domain.errors import DomainError, NotFound
+from community_app.i18n import translate
+from community_app.i18n.proposals_messages import CANNED_REASONS
+from community_app.ui import event_actions
+from community_app.ui.auth import AuthState
 from community_app.ui.components.event_card import badge_row
+from community_app.ui.components.event_manage import manage_panel, recap_section
+from community_app.ui.components.forms import FormMixin, form_error, text_value
 from community_app.ui.components.layout import layout
 from community_app.ui.components.markdown import safe_markdown
-from community_app.ui.locale import pick, tr
+from community_app.ui.locale import LocaleState, pick, tr
 from community_app.ui.policy import Access, handler
+from community_app.ui.proposal_views import ManageView, event_href, manage_view
 from community_app.ui.views import EventDetailView, LineView, detail_view
 
 ROUTE = "/events/[slug]"
 MAX_SLUG_LENGTH = 200
+PROPOSER_MOVES = ("submitted", "withdrawn")
+REVIEWER_MOVES = ("approved", "rejected", "changes_requested", "cancelled")
+RECAP_KINDS = ("material", "recording", "photo")
 
 
-def _load_event(slug: str) -> EventDetailView | None:
-    with read_session() as session:
-        try:
-            return detail_view(get_public_event(session, slug=slug))
-        except NotFound:
-            return None
+def slug_from_path(path: str, *, suffix: str = "") -> str:
+    parts = path.rstrip("/").removesuffix(suffix).rstrip("/").rsplit("/", 1)
+    return unquote(parts[-1])
 
 
-class EventPageState(rx.State):
+class EventPageState(FormMixin, rx.State):
     event: EventDetailView | None = None
+    manage: ManageView | None = None
     not_found: bool = False
     failed: bool = False
+    reason: str = ""
+    _event_id: int = 0
+
+    async def _token(self) -> str:
+        return (await self.get_state(AuthState)).session_token
 
     @handler(Access.PUBLIC)
     async def load(self) -> None:
-        slug = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
-        self.event, self.not_found, self.failed = None, False, False
+        slug = slug_from_path(self.router.url.path)
+        self.event, self.manage, self.not_found, self.failed = None, None, False, False
+        self._clear_error()
         if not slug or len(slug) > MAX_SLUG_LENGTH:
             self.not_found = True
             return
         try:
-            self.event = await asyncio.to_thread(_load_event, slug)
+            viewer = await asyncio.to_thread(
+                event_actions.load_event, token=await self._token(), slug=slug
+            )
+        except NotFound:
+            self.not_found = True
+            return
         except SQLAlchemyError:
             self.failed = True
             return
-        self.not_found = self.event is None
+        self.event, self.manage = detail_view(viewer.detail), manage_view(viewer)
+        self._event_id = viewer.detail.event_id
+
+    @handler(Access.PUBLIC)
+    def set_reason(self, value: str) -> None:
+        """Only this browser's draft of a reason: nothing is saved."""
+        self.reason = value[:2000] if isinstance(value, str) else ""
+
+    @handler(Access.PUBLIC)
+    async def use_canned_reason(self, index: int) -> None:
+        if type(index) is int and 0 <= index < len(CANNED_REASONS):
+            english = (await self.get_state(LocaleState)).locale == "en"
+            self.reason = CANNED_REASONS[index][1 if english else 0]
+
+    async def _run(self, action, **arguments) -> bool:  # type: ignore[no-untyped-def]
+        self._clear_error()
+        try:
+            await asyncio.to_thread(action, token=await self._token(), **arguments)
+        except DomainError as error:
+            self._show_error(error)
+            return False
+        return True
+
+    async def _move(self, to: object, allowed: tuple[str, ...]) -> list[rx.event.EventSpec]:
+        if to not in allowed:
+            self._show_error(DomainError("invalid_status"))
+            return []
+        done = await self._run(
+            event_actions.move, event_id=self._event_id, to=to, reason=self.reason
+        )
+        if not done:
+            return []
+        self.reason = ""
+        await self.load()
+        return [rx.toast.success(translate("manage.done", await self._locale()))]
+
+    async def _locale(self) -> str:
+        return (await self.get_state(LocaleState)).locale
+
+    @handler(Access.SIGNED_IN)
+    async def proposer_move(self, to: str) -> list[rx.event.EventSpec]:
+        """Submit, resubmit or withdraw one's own proposal (the domain checks it is theirs)."""
+        return await self._move(to, PROPOSER_MOVES)
+
+    @handler(Access.ORGANISER)
+    async def review(self, to: str) -> list[rx.event.EventSpec]:
+        """Approve, reject, ask for changes or cancel, as an organiser of the event's group."""
+        return await self._move(to, REVIEWER_MOVES)
+
+    @handler(Access.SIGNED_IN)
+    async def duplicate(self) -> rx.event.EventSpec | None:
+        self._clear_error()
+        try:
+            slug = await asyncio.to_thread(
+                event_actions.duplicate, token=await self._token(), event_id=self._event_id
+            )
+        except DomainError as error:
+            self._show_error(error)
+            return None
+        return rx.redirect(event_href(slug) + "/edit")
+
+    @handler(Access.ORGANISER)
+    async def post_recap(self, form_data: dict[str, object]) -> list[rx.event.EventSpec]:
+        links = {kind: text_value(form_data, kind) for kind in RECAP_KINDS}
+        done = await self._run(
+            event_actions.post_recap,
+            event_id=self._event_id,
+            summary=text_value(form_data, "summary"),
+            links=links,
+        )
+        if not done:
+            return []
+        await self.load()
+        return [rx.toast.success(translate("recap.saved", await self._locale()))]
 
 
 def _section(title_key: str, lines: rx.Var[list[LineView]]) -> rx.Component:
@@ -111,9 +203,9 @@ def _facts(event: rx.Var[EventDetailView]) -> rx.Component:
     )
 
 
-def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
-    return rx.vstack(
-        rx.link(tr("event.back"), href="/", size="2"),
+def _banners(event: rx.Var[EventDetailView]) -> rx.Component:
+    manage = EventPageState.manage.to(ManageView)
+    return rx.fragment(
         rx.cond(
             event.card.is_cancelled,
             rx.callout.root(
@@ -124,14 +216,39 @@ def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
                 role="alert",
             ),
         ),
+        rx.cond(
+            EventPageState.manage & ~manage.is_public,
+            rx.callout.root(
+                rx.callout.icon(rx.icon("eye_off")),
+                rx.callout.text(
+                    tr("manage.preview"),
+                    " — ",
+                    pick(manage.status_ja, manage.status_en),
+                    weight="bold",
+                ),
+                rx.callout.text(tr("manage.preview_hint"), size="2"),
+                color_scheme="amber",
+                id="preview-banner",
+            ),
+        ),
+    )
+
+
+def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
+    return rx.vstack(
+        rx.link(tr("event.back"), href="/", size="2"),
+        _banners(event),
         badge_row(event.card),
         rx.heading(event.card.title, as_="h1", size="7", id="event-title"),
         rx.text(event.card.summary, size="4", color=rx.color("gray", 11)),
+        form_error(EventPageState.error_ja, EventPageState.error_en),
+        rx.cond(EventPageState.manage, manage_panel(EventPageState)),
         _facts(event),
         rx.box(safe_markdown(event.description), id="event-description", width="100%"),
         _section("event.hosts", event.hosts),
         _section("event.agenda", event.agenda),
         _section("event.tiers", event.tiers),
+        recap_section(event),
         spacing="4",
         align="start",
         width="100%",

@@ -1,0 +1,111 @@
+"""Blocking event work for the event, proposal and review pages (``asyncio.to_thread``).
+
+Each function is one use case in one transaction; the actor is rebuilt from the
+session token, and the domain verbs check every permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from community_app.db import write_session
+from community_app.domain import event_editing, proposals, recaps, review
+from community_app.domain.enums import EventStatus
+from community_app.domain.errors import DomainError
+from community_app.domain.review import (
+    BulkResult,
+    EditableEvent,
+    GroupChoice,
+    ProposalRow,
+    ViewerEvent,
+)
+from community_app.ui.group_actions import _now, act_as, actor_for
+
+# What the proposer asked for when saving the form.
+INTENTS = {"draft": None, "submit": EventStatus.SUBMITTED, "publish": EventStatus.APPROVED}
+
+
+def load_event(*, token: object, slug: str) -> ViewerEvent:
+    now = _now()
+    with write_session() as session:
+        actor = actor_for(session, token, now)
+        return review.get_event_for_viewer(session, actor=actor, slug=slug, now=now)
+
+
+def load_form(*, token: object, slug: str) -> EditableEvent:
+    with write_session() as session:
+        actor = actor_for(session, token, _now())
+        return review.get_event_for_editing(session, actor=actor, slug=slug)
+
+
+def proposing_groups(*, token: object) -> list[GroupChoice]:
+    with write_session() as session:
+        actor = actor_for(session, token, _now())
+        return review.groups_for_proposing(session, actor=actor)
+
+
+def save_event(
+    *,
+    token: object,
+    event_id: int | None,
+    group_id: object,
+    form: Mapping[str, object],
+    intent: str,
+) -> str:
+    """Create or update the event, then submit or publish it if asked; returns its slug.
+    It all happens in one transaction: a refused submission saves nothing either, and
+    the browser keeps what was typed."""
+    if intent not in INTENTS:
+        raise DomainError("invalid_intent")
+    now = _now()
+    with write_session() as session:
+        actor = actor_for(session, token, now)
+        if event_id is None:
+            event = event_editing.create_event_draft(
+                session, actor=actor, group_id=group_id, form=form, now=now
+            )
+        else:
+            event_editing.update_event(session, actor=actor, event_id=event_id, form=form, now=now)
+            event = proposals.locked_event(session, event_id)
+        target = INTENTS[intent]
+        if target is not None and target != event.status:
+            proposals.change_status(
+                session, actor=actor, event_id=event.id or 0, to=target, now=now
+            )
+        return event.slug
+
+
+def move(*, token: object, event_id: object, to: object, reason: object) -> None:
+    act_as(token, proposals.change_status, event_id=event_id, to=to, reason=reason)
+
+
+def duplicate(*, token: object, event_id: object) -> str:
+    return act_as(token, event_editing.duplicate_event, event_id=event_id).slug
+
+
+def post_recap(*, token: object, event_id: object, summary: object, links: object) -> None:
+    act_as(token, recaps.post_recap, event_id=event_id, summary=summary, links=links)
+
+
+def my_proposals(*, token: object) -> list[ProposalRow]:
+    with write_session() as session:
+        return review.list_my_proposals(session, actor=actor_for(session, token, _now()))
+
+
+def review_queue(
+    *, token: object, show: str, group_id: int | None
+) -> tuple[list[ProposalRow], list[GroupChoice]]:
+    with write_session() as session:
+        actor = actor_for(session, token, _now())
+        rows = review.list_review_queue(session, actor=actor, show=show, group_id=group_id)
+        return rows, review.groups_for_reviewing(session, actor=actor)
+
+
+def decide_many(*, token: object, event_ids: object, to: object, reason: object) -> BulkResult:
+    return act_as(
+        token,
+        review.decide_many,
+        event_ids=event_ids,
+        to=to,
+        reason=reason,
+    )
