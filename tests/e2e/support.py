@@ -43,12 +43,21 @@ PASSWORD_STATE = _STATES + "pages___account____password_state"
 LOGIN_STATE = _STATES + "pages___login____login_state"
 ADMIN_STATE = _STATES + "pages___admin____admin_state"
 LOCALE_STATE = _STATES + "locale____locale_state"
+EVENT_PAGE_STATE = _STATES + "pages___event____event_page_state"
+REVIEW_STATE = _STATES + "pages___proposals____review_state"
 LOCALE_CHANGED = re.compile(r'"locale_rx_state_"\s*:')
 
 
 def url(app: AppHarnessProd, path: str) -> str:
     assert app.frontend_url is not None
     return app.frontend_url.rstrip("/") + quote(path, safe="/?=&")
+
+
+def backend_url(app: AppHarnessProd, path: str) -> str:
+    """``path`` on the backend server, where the plain HTTP routes (feeds) answer."""
+    assert app.backend is not None
+    host, port = app.backend.servers[0].sockets[0].getsockname()[:2]
+    return f"http://{host}:{port}" + quote(path, safe="/?=&")
 
 
 def new_page(browser: Browser) -> Page:
@@ -307,6 +316,9 @@ _TABLES = {
     "audit_log": "SELECT * FROM audit_log ORDER BY id",
     "notifications": "SELECT * FROM notifications ORDER BY id",
     "groups": "SELECT * FROM groups ORDER BY id",
+    "events": "SELECT * FROM events ORDER BY id",
+    "event_transitions": "SELECT * FROM event_transitions ORDER BY id",
+    "recap_links": "SELECT * FROM recap_links ORDER BY id",
 }
 
 

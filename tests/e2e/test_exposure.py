@@ -49,23 +49,26 @@ class Planted:
     other_member_token: str
     feed_token: str
     applicant_name: str
+    submitted_title: str
 
 
 @pytest.fixture(scope="module")
 def planted(app: AppHarnessProd) -> Planted:
     now = datetime.now(UTC)
     feed_token = secrets.token_urlsafe(32)
+    titles = {}
     with write_session() as session:
         other = session.exec(select(Member).where(Member.email == OTHER_MEMBER_EMAIL)).one()
         assert other.id is not None
         other_token = start_session(session, member_id=other.id, now=now)
         session.add(FeedToken(member_id=other.id, token_hash=hash_token(feed_token)))
         for status in NOT_PUBLIC:  # one event in every unpublished status, with a join URL
+            titles[status] = f"まだ秘密の企画 {status.value} {secrets.token_hex(4)}"
             session.add(
                 Event(
                     uid=new_event_uid(),
                     slug=f"非公開-{status.value}-{secrets.token_hex(4)}",
-                    title=f"まだ秘密の企画 {status.value} {secrets.token_hex(4)}",
+                    title=titles[status],
                     group_id=group_id(ORGANISED_GROUP, session=session),
                     status=status,
                     starts_at=now + timedelta(days=20),
@@ -75,7 +78,7 @@ def planted(app: AppHarnessProd) -> Planted:
             )
     applicant = create_account("申請中 一郎")
     add_membership(ORGANISED_GROUP, applicant.member_id, MembershipStatus.PENDING)
-    return Planted(other_token, feed_token, applicant.display_name)
+    return Planted(other_token, feed_token, applicant.display_name, titles[EventStatus.SUBMITTED])
 
 
 def _is_public(event: Event) -> bool:
@@ -91,7 +94,8 @@ def static_routes() -> list[str]:
 
 
 def routes() -> list[str]:
-    """Every page of the app, and the unpublished events' pages typed in directly."""
+    """Every page of the app, the unpublished events' pages typed in directly, and every
+    event's edit form."""
     with read_session() as session:
         events = session.exec(select(Event).order_by(col(Event.id))).all()
         group_slugs = session.exec(select(Group.slug).order_by(col(Group.id))).all()
@@ -100,15 +104,33 @@ def routes() -> list[str]:
         *(f"/events/{event.slug}" for event in events if _is_public(event)),
         *(f"/groups/{slug}" for slug in group_slugs),
         *(f"/events/{event.slug}" for event in events if not _is_public(event)),
+        *(f"/events/{event.slug}/edit" for event in events),
     ]
 
 
 def test_the_route_list_covers_the_pages_that_matter() -> None:
-    assert {"/", "/groups", "/login", "/signup", "/account", "/admin"} <= set(static_routes())
+    assert {
+        "/",
+        "/groups",
+        "/login",
+        "/signup",
+        "/account",
+        "/admin",
+        "/propose",
+        "/proposals",
+        "/review",
+    } <= set(static_routes())
 
 
-def database_secrets(planted: Planted, *, own_email: str) -> list[tuple[str, str]]:
-    """(label, value) of everything no page may send, read from the database now."""
+def _organised_by_viewer(event: Event, organised_group: int | None) -> bool:
+    return organised_group is not None and event.group_id == organised_group
+
+
+def database_secrets(
+    planted: Planted, *, own_email: str, organised_group: int | None = None
+) -> list[tuple[str, str]]:
+    """(label, value) of everything no page may send, read from the database now.
+    An organiser may see the join URLs of their own group's events (its edit forms)."""
     with read_session() as session:
         members = session.exec(select(Member)).all()
         token_hashes = session.exec(select(AuthSession.token_hash)).all()
@@ -122,14 +144,25 @@ def database_secrets(planted: Planted, *, own_email: str) -> list[tuple[str, str
         *((f"login token hash {h[:6]}", h) for h in token_hashes),
         ("a feed token", planted.feed_token),
         *((f"feed token hash {h[:6]}", h) for h in feed_hashes),
-        *((f"join URL of event {e.id}", e.join_url) for e in events if e.join_url),
+        *(
+            (f"join URL of event {e.id}", e.join_url)
+            for e in events
+            if e.join_url and not _organised_by_viewer(e, organised_group)
+        ),
     ]
 
 
-def unpublished_events() -> list[tuple[str, str]]:
-    """Titles and slugs of unpublished events: only their own URL may echo them."""
+def unpublished_events(organised_group: int | None = None) -> list[tuple[str, str]]:
+    """Titles and slugs of unpublished events: only their own URL may echo them. The
+    organisers of a group review its proposals, so they see those that are not drafts
+    (a draft is its proposer's alone)."""
     with read_session() as session:
-        hidden = [e for e in session.exec(select(Event)).all() if not _is_public(e)]
+        hidden = [
+            e
+            for e in session.exec(select(Event)).all()
+            if not _is_public(e)
+            and not (_organised_by_viewer(e, organised_group) and e.status != EventStatus.DRAFT)
+        ]
     return [
         *((f"title of unpublished event {e.id}", e.title) for e in hidden),
         *((f"slug of unpublished event {e.id}", e.slug) for e in hidden),
@@ -168,11 +201,14 @@ def browse(app: AppHarnessProd, browser: Browser) -> Iterator[Browse]:
         page.context.close()
 
 
-def assert_nothing_secret(capture: Capture, planted: Planted, *, own_email: str = "") -> None:
-    leaked = found(database_secrets(planted, own_email=own_email), capture.everything())
+def assert_nothing_secret(
+    capture: Capture, planted: Planted, *, own_email: str = "", organised_group: int | None = None
+) -> None:
+    secrets = database_secrets(planted, own_email=own_email, organised_group=organised_group)
+    leaked = found(secrets, capture.everything())
     # The router vars echo the URL the client typed (a slug, and a title when it equals
     # the slug), so unpublished events are looked for everywhere but there.
-    leaked += found(unpublished_events(), capture.everything_but_router_echo())
+    leaked += found(unpublished_events(organised_group), capture.everything_but_router_echo())
     assert leaked == [], f"sent to the browser: {leaked}"
 
 
@@ -205,4 +241,7 @@ def test_an_organiser_receives_their_members_names_and_no_secret(
 
     assert planted.applicant_name in capture.everything()  # the join-request queue
     assert organiser.display_name in capture.everything()
-    assert_nothing_secret(capture, planted, own_email=organiser.email)
+    assert planted.submitted_title in capture.everything()  # the review queue
+    assert_nothing_secret(
+        capture, planted, own_email=organiser.email, organised_group=group_id(ORGANISED_GROUP)
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,10 +19,14 @@ from reflex.testing import AppHarnessProd
 from sqlalchemy import text
 
 from community_app.db import read_session, write_session
-from community_app.domain.enums import MembershipStatus
+from community_app.domain.enums import EventStatus, MembershipStatus
+from community_app.domain.events import new_event_uid
+from community_app.domain.models import Event
 from tests.e2e.support import (
     ADMIN_STATE,
+    EVENT_PAGE_STATE,
     GROUP_PAGE_STATE,
+    REVIEW_STATE,
     Account,
     Capture,
     add_membership,
@@ -154,7 +159,73 @@ def _disable() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     )
 
 
+def _proposal(status: str, *, started: bool = False) -> int:
+    """An event of the organiser's group in ``status``, proposed by one of its members."""
+    proposer = _member_of_own_group()
+    now = datetime.now(UTC)
+    starts = now - timedelta(hours=1) if started else now + timedelta(days=14)
+    with write_session() as session:
+        event = Event(
+            uid=new_event_uid(),
+            slug=f"行列-{uuid.uuid4().hex[:8]}",
+            title="行列の勉強会",
+            group_id=group_id(OWN_GROUP, session=session),
+            proposer_id=proposer,
+            status=EventStatus(status),
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            published_at=now if status == "approved" else None,
+        )
+        session.add(event)
+        session.flush()
+        assert event.id is not None
+        return event.id
+
+
+def _event_status(event_id: int) -> str:
+    return str(_scalar("SELECT status FROM events WHERE id = :e", e=event_id))
+
+
+def _review() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    event_id = _proposal("submitted")
+    return (
+        f"{EVENT_PAGE_STATE}.review",
+        {"event_id": event_id, "to": "approved"},
+        lambda: _event_status(event_id) == "approved",
+    )
+
+
+def _bulk_decide() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    first, second = _proposal("submitted"), _proposal("submitted")
+    return (
+        f"{REVIEW_STATE}.decide",
+        {"event_ids": [first, second], "to": "approved"},
+        lambda: _event_status(first) == _event_status(second) == "approved",
+    )
+
+
+def _post_recap() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    event_id = _proposal("approved", started=True)
+    marker = f"レポート-{uuid.uuid4().hex[:8]}"
+    form = {
+        "event_id": str(event_id),
+        "summary": marker,
+        "material": "",
+        "recording": "",
+        "photo": "",
+    }
+    check = "SELECT recap_summary FROM events WHERE id = :e"
+    return (
+        f"{EVENT_PAGE_STATE}.post_recap",
+        {"form_data": form},
+        lambda: _scalar(check, e=event_id) == marker,
+    )
+
+
 MATRIX: dict[str, Case] = {
+    "EventPageState.review": Case(ORGANISERS, _review),
+    "EventPageState.post_recap": Case(ORGANISERS, _post_recap),
+    "ReviewState.decide": Case(ORGANISERS, _bulk_decide),
     "GroupPageState.decide": Case(ORGANISERS, _decide),
     "GroupPageState.remove_member": Case(ORGANISERS, _remove_member),
     "GroupPageState.edit_group": Case(ORGANISERS, _edit_group),
@@ -207,7 +278,8 @@ def test_every_privileged_handler_is_in_the_matrix() -> None:
         for name, access in app_handlers().items()
         if access is not None and access.value in {"organiser", "admin"}
     }
-    assert privileged == set(MATRIX) | {"AdminState.load"}  # load only reads: see test_exposure
+    # The loads only read what the actor may see: test_exposure covers them.
+    assert privileged == set(MATRIX) | {"AdminState.load", "ReviewState.load"}
 
 
 @pytest.mark.parametrize("client", ROLES, indirect=True)

@@ -112,11 +112,15 @@ def manage_panel(state: Any) -> rx.Component:
                 rx.hstack(
                     rx.foreach(
                         manage.reviewer_moves,
-                        lambda move: _move_button(move, state.review(move.target), "solid"),
+                        lambda move: _move_button(
+                            move, state.review(manage.event_id, move.target), "solid"
+                        ),
                     ),
                     rx.foreach(
                         manage.proposer_moves,
-                        lambda move: _move_button(move, state.proposer_move(move.target), "soft"),
+                        lambda move: _move_button(
+                            move, state.proposer_move(manage.event_id, move.target), "soft"
+                        ),
                     ),
                     spacing="2",
                     wrap="wrap",
@@ -136,7 +140,7 @@ def manage_panel(state: Any) -> rx.Component:
                     rx.button(
                         tr("manage.duplicate"),
                         variant="ghost",
-                        on_click=state.duplicate,
+                        on_click=state.duplicate(manage.event_id),
                         id="duplicate-event",
                     ),
                 ),
@@ -166,10 +170,12 @@ def _textarea(
 
 
 def _recap_form(state: Any) -> rx.Component:
+    manage = state.manage.to(ManageView)
     return rx.el.details(
         rx.el.summary(tr("recap.post"), style={"cursor": "pointer", **LABEL_STYLE}),
         rx.form(
             rx.vstack(
+                rx.el.input(type="hidden", name="event_id", value=manage.event_id.to_string()),
                 _textarea("recap.summary", "summary", "6", state.event.recap_summary),
                 _textarea("recap.materials", "material", "2"),
                 _textarea("recap.recordings", "recording", "2"),

@@ -43,7 +43,6 @@ class EventPageState(FormMixin, rx.State):
     not_found: bool = False
     failed: bool = False
     reason: str = ""
-    _event_id: int = 0
 
     async def _token(self) -> str:
         return (await self.get_state(AuthState)).session_token
@@ -67,7 +66,6 @@ class EventPageState(FormMixin, rx.State):
             self.failed = True
             return
         self.event, self.manage = detail_view(viewer.detail), manage_view(viewer)
-        self._event_id = viewer.detail.event_id
 
     @handler(Access.PUBLIC)
     def set_reason(self, value: str) -> None:
@@ -89,13 +87,13 @@ class EventPageState(FormMixin, rx.State):
             return False
         return True
 
-    async def _move(self, to: object, allowed: tuple[str, ...]) -> list[rx.event.EventSpec]:
+    async def _move(
+        self, event_id: object, to: object, allowed: tuple[str, ...]
+    ) -> list[rx.event.EventSpec]:
         if to not in allowed:
             self._show_error(DomainError("invalid_status"))
             return []
-        done = await self._run(
-            event_actions.move, event_id=self._event_id, to=to, reason=self.reason
-        )
+        done = await self._run(event_actions.move, event_id=event_id, to=to, reason=self.reason)
         if not done:
             return []
         self.reason = ""
@@ -106,21 +104,21 @@ class EventPageState(FormMixin, rx.State):
         return (await self.get_state(LocaleState)).locale
 
     @handler(Access.SIGNED_IN)
-    async def proposer_move(self, to: str) -> list[rx.event.EventSpec]:
+    async def proposer_move(self, event_id: int, to: str) -> list[rx.event.EventSpec]:
         """Submit, resubmit or withdraw one's own proposal (the domain checks it is theirs)."""
-        return await self._move(to, PROPOSER_MOVES)
+        return await self._move(event_id, to, PROPOSER_MOVES)
 
     @handler(Access.ORGANISER)
-    async def review(self, to: str) -> list[rx.event.EventSpec]:
+    async def review(self, event_id: int, to: str) -> list[rx.event.EventSpec]:
         """Approve, reject, ask for changes or cancel, as an organiser of the event's group."""
-        return await self._move(to, REVIEWER_MOVES)
+        return await self._move(event_id, to, REVIEWER_MOVES)
 
     @handler(Access.SIGNED_IN)
-    async def duplicate(self) -> rx.event.EventSpec | None:
+    async def duplicate(self, event_id: int) -> rx.event.EventSpec | None:
         self._clear_error()
         try:
             slug = await asyncio.to_thread(
-                event_actions.duplicate, token=await self._token(), event_id=self._event_id
+                event_actions.duplicate, token=await self._token(), event_id=event_id
             )
         except DomainError as error:
             self._show_error(error)
@@ -130,9 +128,10 @@ class EventPageState(FormMixin, rx.State):
     @handler(Access.ORGANISER)
     async def post_recap(self, form_data: dict[str, object]) -> list[rx.event.EventSpec]:
         links = {kind: text_value(form_data, kind) for kind in RECAP_KINDS}
+        event_id = text_value(form_data, "event_id")
         done = await self._run(
             event_actions.post_recap,
-            event_id=self._event_id,
+            event_id=int(event_id) if event_id.isascii() and event_id.isdigit() else event_id,
             summary=text_value(form_data, "summary"),
             links=links,
         )

@@ -105,16 +105,16 @@ class ReviewState(FormMixin, rx.State):
         self.reason = value[:2000] if isinstance(value, str) else ""
 
     @handler(Access.ORGANISER)
-    async def decide_selected(self, to: str) -> None:
-        """Approve or decline every ticked proposal; the ones someone else decided first
-        are skipped and counted."""
+    async def decide(self, event_ids: list[int], to: str) -> None:
+        """Approve or decline the ticked proposals; the ones someone else decided first
+        (or that this organiser may not decide) are skipped and counted."""
         self._clear_error()
         self.outcome_ja = self.outcome_en = ""
         try:
             result = await asyncio.to_thread(
                 event_actions.decide_many,
                 token=await _token(self),
-                event_ids=list(self.selected),
+                event_ids=event_ids,
                 to=to,
                 reason=self.reason,
             )
@@ -239,14 +239,14 @@ def _bulk_bar() -> rx.Component:
                     rx.button(
                         tr("review.bulk_approve"),
                         color_scheme="green",
-                        on_click=ReviewState.decide_selected("approved"),
+                        on_click=ReviewState.decide(ReviewState.selected, "approved"),
                         id="bulk-approve",
                     ),
                     rx.button(
                         tr("review.bulk_reject"),
                         color_scheme="red",
                         variant="soft",
-                        on_click=ReviewState.decide_selected("rejected"),
+                        on_click=ReviewState.decide(ReviewState.selected, "rejected"),
                         id="bulk-reject",
                     ),
                     spacing="3",
