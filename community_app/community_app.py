@@ -5,7 +5,7 @@ import reflex as rx
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.errors import backend_exception_handler
-from community_app.ui.pages import account, admin, event, groups, home, login
+from community_app.ui.pages import account, admin, audit, event, groups, home, login, notifications
 
 TITLE = "Tsudoi 集い"
 
@@ -48,4 +48,16 @@ app.add_page(
     route="/admin",
     title=TITLE,
     on_load=[AuthState.refresh, admin.AdminState.load],
+)
+app.add_page(
+    audit.audit_page,
+    route=audit.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, audit.AuditState.load],
+)
+app.add_page(
+    notifications.notifications_page,
+    route=notifications.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, notifications.NotificationsState.load],
 )
