@@ -16,7 +16,17 @@ from community_app.domain.enums import NotificationKind
 from community_app.domain.notifications import notify
 from community_app.domain.permissions import Actor
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.support import TIMEOUT_MS, Account, Capture, create_account, log_in, new_page, url
+from tests.e2e.support import (
+    TIMEOUT_MS,
+    Account,
+    Capture,
+    create_account,
+    log_in,
+    new_page,
+    send_event,
+    snapshot,
+    url,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -150,4 +160,33 @@ def test_a_member_is_told_the_audit_log_is_for_admins_and_receives_no_rows(
     )
     expect(capture.page.locator(".audit-row")).to_have_count(0)
     assert marker not in capture.everything()
+    capture.page.context.close()
+
+
+NOTIFICATIONS_STATE = (
+    "reflex___state____state.community_app___ui___pages___notifications____notifications_state"
+)
+
+
+def test_a_hostile_member_cannot_mark_someone_elses_notification_read(
+    app: AppHarnessProd, browser: Browser
+) -> None:
+    owner, intruder = create_account("持ち主 一郎"), create_account("侵入 二郎")
+    message = f"ほかの人のお知らせ {uuid.uuid4().hex[:6]}"
+    _notify(owner, NotificationKind.EVENT_CHANGED, message, minutes_ago=1)
+    with read_session() as session:
+        notice_id = session.execute(
+            text("SELECT id FROM notifications WHERE message = :m"), {"m": message}
+        ).scalar_one()
+    capture = Capture(new_page(browser), app)
+    log_in(capture, intruder)
+    capture.visit("/notifications")
+    before = snapshot()
+
+    send_event(capture, f"{NOTIFICATIONS_STATE}.mark_read", {"notification_id": notice_id})
+    send_event(capture, f"{NOTIFICATIONS_STATE}.mark_read", {"notification_id": str(notice_id)})
+
+    assert snapshot() == before
+    assert _read_at(message) is None
+    assert message not in capture.everything()
     capture.page.context.close()
