@@ -5,7 +5,18 @@ import reflex as rx
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.errors import backend_exception_handler
-from community_app.ui.pages import account, admin, event, event_form, groups, home, login, proposals
+from community_app.ui.pages import (
+    account,
+    admin,
+    audit,
+    event,
+    event_form,
+    groups,
+    home,
+    login,
+    notifications,
+    proposals,
+)
 
 TITLE = "Tsudoi 集い"
 
@@ -72,4 +83,14 @@ app.add_page(
     route="/review",
     title=TITLE,
     on_load=[AuthState.refresh, proposals.ReviewState.load],
+    audit.audit_page,
+    route=audit.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, audit.AuditState.load],
+)
+app.add_page(
+    notifications.notifications_page,
+    route=notifications.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, notifications.NotificationsState.load],
 )

@@ -111,6 +111,10 @@ def can_propose_events(actor: Actor, group_id: int) -> bool:
     return is_member_of(actor, group_id) or is_admin(actor)
 
 
+def can_read_audit_log(actor: Actor) -> bool:
+    return is_admin(actor)
+
+
 def require(allowed: bool) -> None:
     """Raise ``PermissionDenied`` unless ``allowed``; call it before touching anything."""
     if allowed is not True:

@@ -63,3 +63,10 @@ def as_timezone(value: object) -> str:
     if not isinstance(value, str) or value not in _known_timezones():
         raise DomainError("invalid_timezone", "Choose a time zone from the list.")
     return value
+
+
+def as_whole_number(value: object, *, code: str, minimum: int, maximum: int) -> int:
+    """A page number or a list size: an ``int`` (not ``bool``) from minimum to maximum."""
+    if type(value) is not int or not minimum <= value <= maximum:
+        raise DomainError(code)
+    return value

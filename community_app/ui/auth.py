@@ -14,7 +14,7 @@ import reflex as rx
 
 from community_app.domain.sessions import SESSION_ABSOLUTE_LIFETIME
 from community_app.settings import get_settings
-from community_app.ui import account_actions
+from community_app.ui import account_actions, inbox_actions
 from community_app.ui.account_actions import SignedIn
 from community_app.ui.locale import LocaleState
 from community_app.ui.policy import Access, handler
@@ -35,6 +35,7 @@ class AuthState(rx.State):
     display_name: str = ""
     is_admin: bool = False
     is_organiser: bool = False
+    unread_count: int = 0  # the bell's badge; counted again on every page load
 
     async def _apply(self, member: SignedIn | None, token: str | None = None) -> None:
         """Show ``member`` as signed in (or nobody), and keep ``token`` in the cookie."""
@@ -46,6 +47,7 @@ class AuthState(rx.State):
         self.is_organiser = bool(member and member.is_organiser)
         if member is None:
             self.session_token = ""
+            self.unread_count = 0
         else:
             locale = await self.get_state(LocaleState)
             locale.locale = member.locale
@@ -65,6 +67,14 @@ class AuthState(rx.State):
         self.is_organiser = bool(member and member.is_organiser)
         if member is None and self.session_token:
             self.session_token = ""
+        await self._count_unread(signed_in=member is not None)
+
+    async def _count_unread(self, *, signed_in: bool) -> None:
+        self.unread_count = (
+            await asyncio.to_thread(inbox_actions.unread_count, token=self.session_token)
+            if signed_in
+            else 0
+        )
 
     @handler(Access.PUBLIC)
     async def log_out(self) -> rx.event.EventSpec:
@@ -72,6 +82,7 @@ class AuthState(rx.State):
             await asyncio.to_thread(account_actions.log_out, self.session_token)
         self.session_token, self.signed_in, self.display_name, self.is_admin = "", False, "", False
         self.is_organiser = False
+        self.unread_count = 0
         return rx.redirect("/")
 
 

@@ -24,6 +24,43 @@ def _brand() -> rx.Component:
     )
 
 
+def _bell() -> rx.Component:
+    """The inbox link with the unread count; the label says the count in words."""
+    count = AuthState.unread_count
+    label = rx.cond(
+        count > 0,
+        tr("notifications.bell_unread").to(str).replace("{count}", count.to_string()),
+        tr("notifications.bell_none"),
+    )
+    return rx.link(
+        rx.box(
+            rx.icon("bell", size=20, aria_hidden="true"),
+            rx.cond(
+                count > 0,
+                rx.badge(
+                    count,
+                    color_scheme="red",
+                    variant="solid",
+                    radius="full",
+                    size="1",
+                    id="unread-badge",
+                    aria_hidden="true",
+                    position="absolute",
+                    top="-8px",
+                    right="-12px",
+                ),
+            ),
+            position="relative",
+            display="inline-flex",
+        ),
+        href="/notifications",
+        aria_label=label,
+        title=label,
+        id="notifications-link",
+        color=rx.color("gray", 12),
+    )
+
+
 def _nav() -> rx.Component:
     return rx.hstack(
         rx.link(tr("nav.events"), href="/", size="3"),
@@ -40,6 +77,7 @@ def _nav() -> rx.Component:
         rx.cond(
             AuthState.is_admin, rx.link(tr("nav.admin"), href="/admin", size="3", id="admin-link")
         ),
+        rx.cond(AuthState.signed_in, _bell()),
         rx.cond(
             AuthState.signed_in,
             rx.link(AuthState.display_name, href="/account", size="3", id="account-link"),

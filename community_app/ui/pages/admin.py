@@ -314,6 +314,7 @@ def admin_page() -> rx.Component:
             AdminState.allowed,
             rx.vstack(
                 rx.heading(tr("admin.title"), as_="h1", size="7"),
+                rx.link(tr("admin.audit_link"), href="/admin/audit", id="audit-link"),
                 form_error(AdminState.error_ja, AdminState.error_en),
                 _notice(),
                 rx.grid(
