@@ -83,6 +83,8 @@ app.add_page(
     route="/review",
     title=TITLE,
     on_load=[AuthState.refresh, proposals.ReviewState.load],
+)
+app.add_page(
     audit.audit_page,
     route=audit.ROUTE,
     title=TITLE,
