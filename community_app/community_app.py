@@ -5,7 +5,7 @@ import reflex as rx
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.errors import backend_exception_handler
-from community_app.ui.pages import account, admin, event, groups, home, login
+from community_app.ui.pages import account, admin, event, events, groups, home, login
 
 TITLE = "Tsudoi 集い"
 
@@ -16,6 +16,12 @@ app = rx.App(
 )
 app.add_page(
     home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
+)
+app.add_page(
+    events.events_page,
+    route=events.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, events.EventListState.load],
 )
 app.add_page(
     event.event_page,

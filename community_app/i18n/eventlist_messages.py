@@ -23,8 +23,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "events.clear": "条件をクリア",
         "events.previous": "← 前へ",
         "events.next": "次へ →",
-        "events.page_of": "ページ",
-        "events.count": "件",
+        "events.page_status": "{page} / {page_count} ページ(全{total}件)",
         "events.cancelled": "中止",
         "events.empty_filtered": "条件に合うイベントはありません。",
         "events.empty_filtered_hint": (
@@ -80,8 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "events.clear": "Clear filters",
         "events.previous": "← Previous",
         "events.next": "Next →",
-        "events.page_of": "Page",
-        "events.count": "events",
+        "events.page_status": "Page {page} of {page_count} ({total} events)",
         "events.cancelled": "Cancelled",
         "events.empty_filtered": "No events match these filters.",
         "events.empty_filtered_hint": (

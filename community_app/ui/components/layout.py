@@ -27,6 +27,7 @@ def _brand() -> rx.Component:
 def _nav() -> rx.Component:
     return rx.hstack(
         rx.link(tr("nav.events"), href="/", size="3"),
+        rx.link(tr("nav.all_events"), href="/events", size="3", id="all-events-link"),
         rx.link(tr("nav.groups"), href="/groups", size="3"),
         rx.cond(
             AuthState.is_admin, rx.link(tr("nav.admin"), href="/admin", size="3", id="admin-link")
