@@ -147,6 +147,7 @@ def _labelled(label_key: str, name: str, control: rx.Component) -> rx.Component:
         spacing="1",
         min_width="150px",
         flex="1",
+        width="100%" if name == "q" else "auto",
     )
 
 
