@@ -309,7 +309,9 @@ def _results() -> rx.Component:
             rx.cond(
                 EventListState.events.length() > 0,
                 rx.vstack(
-                    rx.vstack(rx.foreach(EventListState.events, event_card), spacing="3"),
+                    rx.vstack(
+                        rx.foreach(EventListState.events, event_card), spacing="3", width="100%"
+                    ),
                     _pager(),
                     spacing="4",
                     width="100%",
