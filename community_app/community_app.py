@@ -11,6 +11,7 @@ from community_app.ui.pages import (
     audit,
     event,
     event_form,
+    events,
     groups,
     home,
     login,
@@ -27,6 +28,12 @@ app = rx.App(
 )
 app.add_page(
     home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
+)
+app.add_page(
+    events.events_page,
+    route=events.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, events.EventListState.load],
 )
 app.add_page(
     event.event_page,

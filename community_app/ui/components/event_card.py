@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from community_app.ui.locale import pick
+from community_app.ui.locale import pick, tr
 from community_app.ui.views import EventCardView
 
 
 def badge_row(event: rx.Var[EventCardView]) -> rx.Component:
     return rx.hstack(
+        rx.cond(
+            event.is_cancelled,
+            rx.badge(tr("events.cancelled"), color_scheme="red", class_name="cancelled-badge"),
+        ),
         rx.badge(pick(event.kind_ja, event.kind_en), color_scheme="orange", variant="soft"),
         rx.badge(pick(event.format_ja, event.format_en), color_scheme="teal", variant="soft"),
         rx.foreach(
