@@ -228,7 +228,7 @@ def duplicate_event(session: Session, *, actor: Actor, event_id: int, now: datet
     copy.ends_at = copy.starts_at + (source.ends_at - source.starts_at)
     session.add(copy)
     session.flush()
-    _copy_details(session, source, copy)
+    copy_details(session, source, copy)
     session.flush()
     return copy
 
@@ -243,7 +243,7 @@ def _same_local_time(moment: datetime, weeks: int, timezone: str) -> datetime:
     )
 
 
-def _copy_details(session: Session, source: Event, copy: Event) -> None:
+def copy_details(session: Session, source: Event, copy: Event) -> None:
     assert copy.id is not None
     for tag in session.exec(select(EventTag).where(EventTag.event_id == source.id)).all():
         session.add(EventTag(event_id=copy.id, tag=tag.tag))

@@ -98,6 +98,8 @@ class ViewerEvent:
     can_edit: bool
     can_duplicate: bool
     can_post_recap: bool
+    can_repeat: bool  # an organiser may turn it into a recurring series
+    in_series: bool
     moves: tuple[EventStatus, ...]  # the status changes this viewer may make now
     history: tuple[HistoryEntry, ...]  # for the proposer and reviewers only
 
@@ -240,6 +242,11 @@ def get_event_for_viewer(
         and can_propose_events(actor, event.group_id)
         and (event.proposer_id == actor.member_id or reviewer),
         can_post_recap=reviewer and event.status == S.APPROVED and event.starts_at <= now,
+        can_repeat=reviewer
+        and event.series_id is None
+        and event.status in (S.APPROVED, S.DRAFT)
+        and event.starts_at > now,
+        in_series=event.series_id is not None,
         moves=tuple(
             to for to in sorted(ALLOWED_TRANSITIONS[event.status]) if may_move(actor, event, to)
         ),

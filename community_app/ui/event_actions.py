@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from community_app.db import write_session
-from community_app.domain import event_editing, proposals, recaps, review
+from community_app.domain import event_editing, proposals, recaps, review, series
 from community_app.domain.enums import EventStatus
 from community_app.domain.errors import DomainError
 from community_app.domain.review import (
@@ -51,12 +51,15 @@ def save_event(
     group_id: object,
     form: Mapping[str, object],
     intent: str,
+    scope: str = "this",
 ) -> str:
     """Create or update the event, then submit or publish it if asked; returns its slug.
     It all happens in one transaction: a refused submission saves nothing either, and
     the browser keeps what was typed."""
     if intent not in INTENTS:
         raise DomainError("invalid_intent")
+    if scope not in ("this", "following"):
+        raise DomainError("invalid_scope")
     now = _now()
     with write_session() as session:
         actor = actor_for(session, token, now)
@@ -64,6 +67,11 @@ def save_event(
             event = event_editing.create_event_draft(
                 session, actor=actor, group_id=group_id, form=form, now=now
             )
+        elif scope == "following":
+            series.update_this_and_following(
+                session, actor=actor, event_id=event_id, form=form, now=now
+            )
+            event = proposals.locked_event(session, event_id)
         else:
             event_editing.update_event(session, actor=actor, event_id=event_id, form=form, now=now)
             event = proposals.locked_event(session, event_id)
@@ -85,6 +93,11 @@ def duplicate(*, token: object, event_id: object) -> str:
 
 def post_recap(*, token: object, event_id: object, summary: object, links: object) -> None:
     act_as(token, recaps.post_recap, event_id=event_id, summary=summary, links=links)
+
+
+def repeat(*, token: object, event_id: object, rule: Mapping[str, object]) -> int:
+    """Turn the event into a series; returns how many occurrences were added."""
+    return act_as(token, series.repeat_event, event_id=event_id, rule=rule).created
 
 
 def my_proposals(*, token: object) -> list[ProposalRow]:

@@ -64,6 +64,8 @@ class ManageView:
     edit_href: str
     can_duplicate: bool
     can_post_recap: bool
+    can_repeat: bool
+    in_series: bool
     proposer_moves: list[MoveView]
     reviewer_moves: list[MoveView]
     history: list[HistoryView]
@@ -127,6 +129,8 @@ def manage_view(viewer: ViewerEvent) -> ManageView:
         edit_href=event_href(slug) + "/edit",
         can_duplicate=viewer.can_duplicate,
         can_post_recap=viewer.can_post_recap,
+        can_repeat=viewer.can_repeat,
+        in_series=viewer.in_series,
         proposer_moves=[_move(to) for to in viewer.moves if to not in REVIEWER_MOVES],
         reviewer_moves=[_move(to) for to in viewer.moves if to in REVIEWER_MOVES],
         history=[_history(entry, viewer.detail.card.timezone) for entry in viewer.history],

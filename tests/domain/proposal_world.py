@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from community_app.domain.enums import EventStatus, RsvpStatus
-from community_app.domain.models import Event, EventTransition, Member, Rsvp
+from community_app.domain.models import Event, EventTransition, Member, ParticipationTier, Rsvp
 from tests.factories import START, make_event, make_tier
 
 # Roles for proposals: the proposer is the World's ``member``; ``target`` is another
@@ -55,8 +55,19 @@ def make_proposal(
     return make_event(session, **(values | overrides))
 
 
-def add_rsvp(session: Session, event: Event, member: Member, status: RsvpStatus) -> Rsvp:
-    tier = make_tier(session, event_id=event.id)
+def add_rsvp(
+    session: Session, event: Event, member: Member, status: RsvpStatus, *, tier_name: str = ""
+) -> Rsvp:
+    """An RSVP in the event's tier called ``tier_name``, or in a new tier."""
+    tier = (
+        session.exec(
+            select(ParticipationTier).where(
+                ParticipationTier.event_id == event.id, ParticipationTier.name == tier_name
+            )
+        ).one()
+        if tier_name
+        else make_tier(session, event_id=event.id)
+    )
     rsvp = Rsvp(event_id=event.id, tier_id=tier.id, member_id=member.id, status=status)
     session.add(rsvp)
     session.flush()

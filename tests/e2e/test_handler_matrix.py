@@ -222,8 +222,23 @@ def _post_recap() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     )
 
 
+def _repeat() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    event_id = _proposal("approved")
+    form = {"event_id": str(event_id), "frequency": "weekly", "interval": "1", "nth": "",
+            "count": "3", "until": ""}  # fmt: skip
+    check = (
+        "SELECT count(*) FROM events WHERE series_id = (SELECT series_id FROM events WHERE id = :e)"
+    )
+    return (
+        f"{EVENT_PAGE_STATE}.repeat",
+        {"form_data": form},
+        lambda: _scalar(check, e=event_id) == 3,
+    )
+
+
 MATRIX: dict[str, Case] = {
     "EventPageState.review": Case(ORGANISERS, _review),
+    "EventPageState.repeat": Case(ORGANISERS, _repeat),
     "EventPageState.post_recap": Case(ORGANISERS, _post_recap),
     "ReviewState.decide": Case(ORGANISERS, _bulk_decide),
     "GroupPageState.decide": Case(ORGANISERS, _decide),

@@ -147,6 +147,11 @@ def manage_panel(state: Any) -> rx.Component:
                 spacing="3",
                 wrap="wrap",
             ),
+            rx.cond(manage.can_repeat, _repeat_form(state)),
+            rx.cond(
+                manage.in_series,
+                rx.badge(tr("series.part_of"), variant="soft", color_scheme="teal"),
+            ),
             rx.cond(manage.can_post_recap, _recap_form(state)),
             _history(manage),
             spacing="3",
@@ -187,6 +192,70 @@ def _recap_form(state: Any) -> rx.Component:
             ),
             on_submit=state.post_recap,
             id="recap-form",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+FREQUENCY_OPTIONS = (
+    ("weekly", "毎週 / Weekly (every N weeks)"),
+    ("monthly_nth_weekday", "毎月 第n曜日 / Monthly on the nth weekday"),
+)
+NTH_OPTIONS = (("", "—"), ("1", "第1 / 1st"), ("2", "第2 / 2nd"), ("3", "第3 / 3rd"),
+               ("4", "第4 / 4th"), ("-1", "最終 / Last"))  # fmt: skip
+
+
+def _small_select(label_key: str, name: str, options: tuple[tuple[str, str], ...]) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=f"repeat-{name}", style=LABEL_STYLE),
+        rx.el.select(
+            *[rx.el.option(label, value=value) for value, label in options],
+            id=f"repeat-{name}",
+            name=name,
+            style={"padding": "8px", "borderRadius": "6px", "width": "100%"},
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _small_input(label_key: str, name: str, type_: str, **props: Any) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=f"repeat-{name}", style=LABEL_STYLE),
+        rx.input(id=f"repeat-{name}", name=name, type=type_, width="100%", **props),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _repeat_form(state: Any) -> rx.Component:
+    manage = state.manage.to(ManageView)
+    return rx.el.details(
+        rx.el.summary(tr("series.repeat"), style={"cursor": "pointer", **LABEL_STYLE}),
+        rx.form(
+            rx.vstack(
+                rx.el.input(type="hidden", name="event_id", value=manage.event_id.to_string()),
+                rx.text(tr("series.hint"), size="1", color=rx.color("gray", 10)),
+                rx.grid(
+                    _small_select("series.frequency", "frequency", FREQUENCY_OPTIONS),
+                    _small_input(
+                        "series.interval", "interval", "number", min=1, max=52, default_value="1"
+                    ),
+                    _small_select("series.nth", "nth", NTH_OPTIONS),
+                    _small_input("series.count", "count", "number", min=2, max=104),
+                    _small_input("series.until", "until", "date"),
+                    columns=rx.breakpoints(initial="1", sm="3"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.button(tr("series.create"), type="submit", id="repeat-submit"),
+                spacing="3",
+                width="100%",
+                padding_top="8px",
+            ),
+            on_submit=state.repeat,
+            id="repeat-form",
             width="100%",
         ),
         width="100%",

@@ -30,6 +30,7 @@ MAX_SLUG_LENGTH = 200
 PROPOSER_MOVES = ("submitted", "withdrawn")
 REVIEWER_MOVES = ("approved", "rejected", "changes_requested", "cancelled")
 RECAP_KINDS = ("material", "recording", "photo")
+REPEAT_FIELDS = ("frequency", "interval", "nth", "until", "count")
 
 
 def slug_from_path(path: str, *, suffix: str = "") -> str:
@@ -124,6 +125,21 @@ class EventPageState(FormMixin, rx.State):
             self._show_error(error)
             return None
         return rx.redirect(event_href(slug) + "/edit")
+
+    @handler(Access.ORGANISER)
+    async def repeat(self, form_data: dict[str, object]) -> list[rx.event.EventSpec]:
+        """Turn the event into a recurring series (weekly, every N weeks, monthly)."""
+        rule = {name: text_value(form_data, name) for name in REPEAT_FIELDS}
+        event_id = text_value(form_data, "event_id")
+        done = await self._run(
+            event_actions.repeat,
+            event_id=int(event_id) if event_id.isascii() and event_id.isdigit() else event_id,
+            rule=rule,
+        )
+        if not done:
+            return []
+        await self.load()
+        return [rx.toast.success(translate("series.saved", await self._locale()))]
 
     @handler(Access.ORGANISER)
     async def post_recap(self, form_data: dict[str, object]) -> list[rx.event.EventSpec]:

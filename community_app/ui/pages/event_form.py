@@ -51,6 +51,10 @@ KIND_OPTIONS = [
     ("online_exchange", "オンライン交流会 / Online exchange"),
     ("other", "その他 / Other"),
 ]
+SCOPE_OPTIONS = [
+    ("this", "この回のみ / This occurrence only"),
+    ("following", "この回以降すべて / This and following occurrences"),
+]
 FORMAT_OPTIONS = [
     ("online", "オンライン / Online"),
     ("in_person", "会場 / In person"),
@@ -79,6 +83,7 @@ class EventFormState(FormMixin, rx.State):
     group_name: str = ""
     can_submit: bool = True
     can_publish: bool = False
+    in_series: bool = False
     intent: str = "draft"
     _event_id: int = 0
 
@@ -96,7 +101,7 @@ class EventFormState(FormMixin, rx.State):
         if self.is_new:
             choices = await asyncio.to_thread(event_actions.proposing_groups, token=token)
             self.groups = [GroupOption(str(c.group_id), c.name) for c in choices]
-            self.values, self.can_submit = dict(NEW_EVENT), True
+            self.values, self.can_submit, self.in_series = dict(NEW_EVENT), True, False
             self.can_publish = any(c.can_publish for c in choices)
             self.ready = True
             return
@@ -113,6 +118,7 @@ class EventFormState(FormMixin, rx.State):
             editable.group_name,
         )
         self.values = dict(editable.values)
+        self.in_series = editable.series_id is not None
         moves = {move.value for move in editable.moves}
         self.can_submit, self.can_publish = "submitted" in moves, "approved" in moves
         self.ready = True
@@ -136,6 +142,7 @@ class EventFormState(FormMixin, rx.State):
                 group_id=_as_id(text_value(form_data, "group_id")),
                 form=form,
                 intent=self.intent,
+                scope=text_value(form_data, "scope") or "this",
             )
         except DomainError as error:
             self._show_error(error)
@@ -307,6 +314,10 @@ def _form() -> rx.Component:
                 _area("form.hosts", "hosts", rows="3", hint="form.hosts_hint"),
                 _area("form.agenda", "agenda", rows="4"),
                 _area("form.tiers", "tiers", rows="3", hint="form.tiers_hint"),
+            ),
+            rx.cond(
+                EventFormState.in_series,
+                native_select("series.scope", "scope", SCOPE_OPTIONS, "this"),
             ),
             form_error(EventFormState.error_ja, EventFormState.error_en),
             rx.text(tr("form.preview_hint"), size="2", color=rx.color("gray", 10)),
