@@ -41,6 +41,7 @@ from community_app.domain.models import (
     Notification,
     ParticipationTier,
     ProjectIdea,
+    RecapLink,
     Rsvp,
     Series,
 )
@@ -345,10 +346,18 @@ class _Builder:
             status_reason=spec.get("status_reason", ""),
             published_at=published,
             cancelled_at=cancelled,
+            recap_summary=spec.get("recap", ""),
+            recap_posted_at=starts + timedelta(days=1) if spec.get("recap") else None,
             created_at=created,
             updated_at=history[-1][4],
         )
         self._flush(event)
+        for position, (kind, link, label) in enumerate(spec.get("recap_links", [])):
+            self.session.add(
+                RecapLink(
+                    event_id=_row_id(event), kind=kind, url=link, label=label, position=position
+                )
+            )
         self.events[slug] = event
         self.events_by_title.setdefault(spec["title"], event)
         for from_status, to_status, actor, reason, at in history:

@@ -18,6 +18,7 @@ from community_app.domain.enums import (
     IdeaSupportKind,
     JoinPolicy,
     NotificationKind,
+    RecapLinkKind,
     RsvpStatus,
     TierAllocation,
 )
@@ -624,6 +625,17 @@ EVENTS: list[dict[str, Any]] = [
         "hosts": [
             ("高橋 健太", HostRole.HOST, "", "takahashi"),
             ("長谷川 恵", HostRole.SPEAKER, "株式会社サンプルワークス 人事部", None),
+        ],
+        "recap": (
+            "会場12名・オンライン38名の合計50名が参加しました。\n\n"
+            "- 家事を「15分単位」で書き出すと、夫婦で分担を話しやすくなる\n"
+            "- 朝の30分を「自分の時間」として先に予定に入れる\n"
+            "- グループワークでは「子どもの寝かしつけ後の過ごし方」で盛り上がりました\n\n"
+            "次回は夜カフェで感想を共有します。"
+        ),
+        "recap_links": [
+            (RecapLinkKind.MATERIAL, "https://slides.example.org/wlb-time", "講演スライド(PDF)"),
+            (RecapLinkKind.RECORDING, "https://video.example.org/wlb-time", "録画(参加者限定公開)"),
         ],
         "agenda": [
             ("開会", "高橋 健太", 5),

@@ -35,7 +35,7 @@ def _item(view: NotificationView, timezone: str) -> NotificationItem:
     return NotificationItem(
         id=view.id,
         message_ja=view.message,
-        message_en=view.message_en,
+        message_en=view.message_en or view.message,
         when_ja=format_datetime(view.created_at, timezone, "ja"),
         when_en=format_datetime(view.created_at, timezone, "en"),
         is_read=view.is_read,
