@@ -151,6 +151,13 @@ def _row_card(row: rx.Var[ProposalRowView], *extra: rx.Component) -> rx.Componen
                 ),
                 rx.link(row.title, href=row.href, weight="bold", class_name="proposal-title"),
                 rx.text(pick(row.when_ja, row.when_en), size="2", color=rx.color("gray", 11)),
+                rx.text(
+                    tr("review.proposer"),
+                    ": ",
+                    row.proposer_name,
+                    size="1",
+                    color=rx.color("gray", 10),
+                ),
                 rx.cond(
                     row.reason != "",
                     rx.text(
