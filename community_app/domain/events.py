@@ -182,20 +182,28 @@ def get_public_event(session: Session, *, slug: str) -> EventDetail:
     return event_detail(session, event, group)
 
 
-def event_detail(session: Session, event: Event, group: Group) -> EventDetail:
-    """Everything the event page shows, join URL excepted, whatever the status."""
-    assert event.id is not None
+def event_parts(
+    session: Session, event_id: int
+) -> tuple[list[EventHost], list[AgendaItem], list[ParticipationTier]]:
+    """The hosts, agenda items and tiers of one event, each in its order."""
     hosts = session.exec(
-        select(EventHost).where(EventHost.event_id == event.id).order_by(col(EventHost.position))
+        select(EventHost).where(EventHost.event_id == event_id).order_by(col(EventHost.position))
     ).all()
     agenda = session.exec(
-        select(AgendaItem).where(AgendaItem.event_id == event.id).order_by(col(AgendaItem.position))
+        select(AgendaItem).where(AgendaItem.event_id == event_id).order_by(col(AgendaItem.position))
     ).all()
     tiers = session.exec(
         select(ParticipationTier)
-        .where(ParticipationTier.event_id == event.id)
+        .where(ParticipationTier.event_id == event_id)
         .order_by(col(ParticipationTier.position), col(ParticipationTier.id))
     ).all()
+    return list(hosts), list(agenda), list(tiers)
+
+
+def event_detail(session: Session, event: Event, group: Group) -> EventDetail:
+    """Everything the event page shows, join URL excepted, whatever the status."""
+    assert event.id is not None
+    hosts, agenda, tiers = event_parts(session, event.id)
     going = _going_by_tier(session, event.id)
     return EventDetail(
         card=_cards(session, [(event, group)])[0],

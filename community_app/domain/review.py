@@ -17,16 +17,13 @@ from sqlmodel import Session, col, select
 
 from community_app.domain.enums import EventStatus
 from community_app.domain.errors import DomainError, NotFound
-from community_app.domain.events import EventDetail, event_detail
+from community_app.domain.events import EventDetail, event_detail, event_parts
 from community_app.domain.models import (
-    AgendaItem,
     Event,
-    EventHost,
     EventTag,
     EventTransition,
     Group,
     Member,
-    ParticipationTier,
 )
 from community_app.domain.permissions import (
     Actor,
@@ -277,17 +274,7 @@ def form_values(session: Session, event: Event) -> dict[str, str]:
     zone = ZoneInfo(event.timezone)
     start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
     tags = session.exec(select(EventTag.tag).where(EventTag.event_id == event.id)).all()
-    hosts = session.exec(
-        select(EventHost).where(EventHost.event_id == event.id).order_by(col(EventHost.position))
-    ).all()
-    agenda = session.exec(
-        select(AgendaItem).where(AgendaItem.event_id == event.id).order_by(col(AgendaItem.position))
-    ).all()
-    tiers = session.exec(
-        select(ParticipationTier)
-        .where(ParticipationTier.event_id == event.id)
-        .order_by(col(ParticipationTier.position), col(ParticipationTier.id))
-    ).all()
+    hosts, agenda, tiers = event_parts(session, event.id or 0)
     return {
         "title": event.title,
         "summary": event.summary,
