@@ -114,3 +114,32 @@ def test_downgrading_to_base_removes_every_table(empty_engine: Engine) -> None:
     migrate(empty_engine, "upgrade", "head")
     migrate(empty_engine, "downgrade", "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+
+
+def _insert_notification(engine: Engine, kind: str, extra: str = "") -> None:
+    columns = "id, member_id, kind, message, created_at" + (", message_en" if extra else "")
+    values = ":id, 1, :kind, '承認されました', :now" + (", :en" if extra else "")
+    with engine.begin() as connection:
+        next_id = connection.execute(text("SELECT count(*) + 1 FROM notifications")).scalar_one()
+        connection.execute(
+            text(f"INSERT INTO notifications ({columns}) VALUES ({values})"),
+            {"id": next_id, "kind": kind, "now": NOW, "en": extra},
+        )
+
+
+def test_proposal_migration_keeps_notifications_and_accepts_the_new_kinds(
+    empty_engine: Engine,
+) -> None:
+    migrate(empty_engine, "upgrade", "0002_events")
+    _insert_accounts(empty_engine)
+    _insert_notification(empty_engine, "proposal_decided")
+
+    migrate(empty_engine, "upgrade", "0003_proposals")
+    _insert_notification(empty_engine, "proposal_submitted", extra="New proposal")
+    with pytest.raises(Exception, match=r"(?i)check"):
+        _insert_notification(empty_engine, "not_a_kind", extra="x")
+
+    migrate(empty_engine, "downgrade", "0002_events")
+    with empty_engine.connect() as connection:
+        kinds = connection.execute(text("SELECT kind FROM notifications")).scalars().all()
+    assert kinds == ["proposal_decided"]
