@@ -111,6 +111,11 @@ def can_propose_events(actor: Actor, group_id: int) -> bool:
     return is_member_of(actor, group_id) or is_admin(actor)
 
 
+def can_manage_webhooks(actor: Actor, group_id: int) -> bool:
+    """Add, list and remove the group's webhooks (their URLs and secrets are sensitive)."""
+    return is_organiser_of(actor, group_id) or is_admin(actor)
+
+
 def require(allowed: bool) -> None:
     """Raise ``PermissionDenied`` unless ``allowed``; call it before touching anything."""
     if allowed is not True:

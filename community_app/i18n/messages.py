@@ -6,7 +6,7 @@ this one (same shape), merged below. A key may be defined only once.
 
 from __future__ import annotations
 
-from community_app.i18n import proposals_messages
+from community_app.i18n import proposals_messages, webhooks_messages
 
 Catalogue = dict[str, dict[str, str]]
 
@@ -293,5 +293,8 @@ def _merged(*catalogues: Catalogue) -> Catalogue:
     return merged
 
 
-FEATURE_CATALOGUES: tuple[Catalogue, ...] = (proposals_messages.MESSAGES,)
+FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
+    proposals_messages.MESSAGES,
+    webhooks_messages.MESSAGES,
+)
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)
