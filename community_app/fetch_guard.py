@@ -93,10 +93,16 @@ def check_url(url: str | httpx.URL, *, allow_loopback: bool = False) -> httpx.UR
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolve, check every address, then connect to a checked address."""
 
-    def __init__(self, *, allow_loopback: bool = False, resolver: Resolver | None = None):
+    def __init__(
+        self,
+        *,
+        allow_loopback: bool = False,
+        resolver: Resolver | None = None,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ):
         self._allow_loopback = allow_loopback
         self._resolve = resolver or system_resolver
-        self._inner = httpcore.AnyIOBackend()
+        self._inner = inner or httpcore.AnyIOBackend()
 
     async def _checked_addresses(self, host: str, port: int) -> list[str]:
         if is_local_name(host) and not self._allow_loopback:
