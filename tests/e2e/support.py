@@ -38,6 +38,7 @@ HYDRATED = re.compile(r'"is_hydrated_rx_state_"\s*:\s*true')
 _STATES = "reflex___state____state.community_app___ui___"
 AUTH_STATE = _STATES + "auth____auth_state"
 GROUP_PAGE_STATE = _STATES + "pages___groups____group_page_state"
+GROUP_WEBHOOKS_STATE = _STATES + "pages___group_webhooks____group_webhooks_state"
 ACCOUNT_STATE = _STATES + "pages___account____account_state"
 PASSWORD_STATE = _STATES + "pages___account____password_state"
 LOGIN_STATE = _STATES + "pages___login____login_state"
@@ -307,6 +308,7 @@ _TABLES = {
     "audit_log": "SELECT * FROM audit_log ORDER BY id",
     "notifications": "SELECT * FROM notifications ORDER BY id",
     "groups": "SELECT * FROM groups ORDER BY id",
+    "webhooks": "SELECT * FROM webhooks ORDER BY id",
 }
 
 

@@ -3,7 +3,8 @@
 A visitor, a signed-in member and an organiser each hydrate every route of the running
 app, unpublished event slugs included. Everything the server sends them (websocket
 frames, HTTP bodies) is captured and searched for the secrets in the database:
-e-mails, password hashes, login and feed tokens, join URLs, unpublished events.
+e-mails, password hashes, login and feed tokens, join URLs, unpublished events, webhook
+secrets, and the webhook URLs of groups the browsing organiser does not organise.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from reflex.testing import AppHarnessProd
 from sqlmodel import col, select
 
 from community_app.db import read_session, write_session
-from community_app.domain.enums import EventStatus, MembershipStatus
+from community_app.domain.enums import EventStatus, MembershipStatus, WebhookKind
 from community_app.domain.events import new_event_uid
-from community_app.domain.models import AuthSession, Event, FeedToken, Group, Member
+from community_app.domain.models import AuthSession, Event, FeedToken, Group, Member, Webhook
 from community_app.domain.sessions import hash_token, start_session
 from tests.e2e.support import (
     Account,
@@ -37,6 +38,7 @@ from tests.e2e.support import (
 pytestmark = pytest.mark.e2e
 
 ORGANISED_GROUP = "kiryu-after-school"
+OTHER_GROUP = "hikaridai-otagaisama"
 OTHER_MEMBER_EMAIL = "sakura.yamamoto@tsudoi.example"
 COOKIE = "tsudoi_session"
 NOT_PUBLIC = [status for status in EventStatus if status not in EventStatus.public()]
@@ -73,6 +75,15 @@ def planted(app: AppHarnessProd) -> Planted:
                     join_url=f"https://meet.example.com/secret-{secrets.token_hex(8)}",
                 )
             )
+        for slug in (ORGANISED_GROUP, OTHER_GROUP):  # a webhook in each, with its secret
+            session.add(
+                Webhook(
+                    group_id=group_id(slug, session=session),
+                    kind=WebhookKind.SLACK,
+                    url=f"https://hooks.example.org/services/{secrets.token_hex(12)}",
+                    signing_secret=secrets.token_urlsafe(32),
+                )
+            )
     applicant = create_account("申請中 一郎")
     add_membership(ORGANISED_GROUP, applicant.member_id, MembershipStatus.PENDING)
     return Planted(other_token, feed_token, applicant.display_name)
@@ -107,9 +118,14 @@ def test_the_route_list_covers_the_pages_that_matter() -> None:
     assert {"/", "/groups", "/login", "/signup", "/account", "/admin"} <= set(static_routes())
 
 
-def database_secrets(planted: Planted, *, own_email: str) -> list[tuple[str, str]]:
-    """(label, value) of everything no page may send, read from the database now."""
+def database_secrets(
+    planted: Planted, *, own_email: str, organised: str | None = None
+) -> list[tuple[str, str]]:
+    """(label, value) of everything no page may send, read from the database now;
+    ``organised`` is the slug of the group the browsing organiser runs."""
     with read_session() as session:
+        own_group = group_id(organised, session=session) if organised else None
+        webhooks = session.exec(select(Webhook)).all()
         members = session.exec(select(Member)).all()
         token_hashes = session.exec(select(AuthSession.token_hash)).all()
         feed_hashes = session.exec(select(FeedToken.token_hash)).all()
@@ -123,6 +139,8 @@ def database_secrets(planted: Planted, *, own_email: str) -> list[tuple[str, str
         ("a feed token", planted.feed_token),
         *((f"feed token hash {h[:6]}", h) for h in feed_hashes),
         *((f"join URL of event {e.id}", e.join_url) for e in events if e.join_url),
+        *((f"secret of webhook {w.id}", w.signing_secret) for w in webhooks),
+        *((f"URL of webhook {w.id}", w.url) for w in webhooks if w.group_id != own_group),
     ]
 
 
@@ -168,8 +186,11 @@ def browse(app: AppHarnessProd, browser: Browser) -> Iterator[Browse]:
         page.context.close()
 
 
-def assert_nothing_secret(capture: Capture, planted: Planted, *, own_email: str = "") -> None:
-    leaked = found(database_secrets(planted, own_email=own_email), capture.everything())
+def assert_nothing_secret(
+    capture: Capture, planted: Planted, *, own_email: str = "", organised: str | None = None
+) -> None:
+    secrets_now = database_secrets(planted, own_email=own_email, organised=organised)
+    leaked = found(secrets_now, capture.everything())
     # The router vars echo the URL the client typed (a slug, and a title when it equals
     # the slug), so unpublished events are looked for everywhere but there.
     leaked += found(unpublished_events(), capture.everything_but_router_echo())
@@ -205,4 +226,5 @@ def test_an_organiser_receives_their_members_names_and_no_secret(
 
     assert planted.applicant_name in capture.everything()  # the join-request queue
     assert organiser.display_name in capture.everything()
-    assert_nothing_secret(capture, planted, own_email=organiser.email)
+    assert "hooks.example.org/services/" in capture.everything()  # their own webhook, shortened
+    assert_nothing_secret(capture, planted, own_email=organiser.email, organised=ORGANISED_GROUP)

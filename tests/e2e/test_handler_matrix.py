@@ -18,10 +18,12 @@ from reflex.testing import AppHarnessProd
 from sqlalchemy import text
 
 from community_app.db import read_session, write_session
-from community_app.domain.enums import MembershipStatus
+from community_app.domain.enums import MembershipStatus, WebhookKind
+from community_app.domain.models import Webhook
 from tests.e2e.support import (
     ADMIN_STATE,
     GROUP_PAGE_STATE,
+    GROUP_WEBHOOKS_STATE,
     Account,
     Capture,
     add_membership,
@@ -108,6 +110,35 @@ def _edit_group() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     )
 
 
+def _add_webhook() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    url = f"https://hooks.example.org/matrix-{uuid.uuid4().hex[:8]}"
+    check = "SELECT count(*) FROM webhooks WHERE url = :u"
+    return (
+        f"{GROUP_WEBHOOKS_STATE}.add",
+        {"form_data": {"kind": "json", "url": url}},
+        lambda: _scalar(check, u=url) == 1,
+    )
+
+
+def _remove_webhook() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    with write_session() as session:
+        webhook = Webhook(
+            group_id=group_id(OWN_GROUP, session=session),
+            kind=WebhookKind.SLACK,
+            url=f"https://hooks.example.org/remove-{uuid.uuid4().hex[:8]}",
+            signing_secret=uuid.uuid4().hex,
+        )
+        session.add(webhook)
+        session.flush()
+        webhook_id = webhook.id
+    check = "SELECT count(*) FROM webhooks WHERE id = :w"
+    return (
+        f"{GROUP_WEBHOOKS_STATE}.remove",
+        {"webhook_id": webhook_id},
+        lambda: _scalar(check, w=webhook_id) == 0,
+    )
+
+
 def _create_group() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     slug = f"matrix-{uuid.uuid4().hex[:8]}"
     form = {
@@ -158,6 +189,8 @@ MATRIX: dict[str, Case] = {
     "GroupPageState.decide": Case(ORGANISERS, _decide),
     "GroupPageState.remove_member": Case(ORGANISERS, _remove_member),
     "GroupPageState.edit_group": Case(ORGANISERS, _edit_group),
+    "GroupWebhooksState.add": Case(ORGANISERS, _add_webhook),
+    "GroupWebhooksState.remove": Case(ORGANISERS, _remove_webhook),
     "AdminState.create_group": Case(ADMIN, _create_group),
     "AdminState.appoint": Case(ADMIN, _appoint),
     "AdminState.demote": Case(ADMIN, _demote),
