@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from community_app.db import read_session
 from community_app.domain.models import Webhook
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.support import TIMEOUT_MS, Capture, create_account, group_id, log_in, new_page
 
 pytestmark = pytest.mark.e2e
@@ -51,6 +52,9 @@ def test_an_organiser_adds_a_webhook_sees_the_secret_once_and_removes_it(
     expect(section.locator(".webhook-target")).to_have_text(
         "hooks.slack.com/services/T0E2E/B0E2E/e2eS…"
     )
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "group-webhooks-secret-once.png"), full_page=True)
 
     capture.visit(f"/groups/{GROUP}")  # shown once: gone after the next load
     expect(section.locator(".webhook-row")).to_have_count(1, timeout=TIMEOUT_MS)
