@@ -1,7 +1,8 @@
-"""The Reflex app: plain HTTP routes from feeds/, pages from ui/. Nothing else."""
+"""The Reflex app: plain HTTP routes from feeds/, pages from ui/, the webhook sender."""
 
 import reflex as rx
 
+from community_app import webhook_delivery
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.errors import backend_exception_handler
@@ -12,6 +13,7 @@ from community_app.ui.pages import (
     event,
     event_form,
     events,
+    group_webhooks,
     groups,
     home,
     login,
@@ -26,6 +28,7 @@ app = rx.App(
     html_lang="ja",
     backend_exception_handler=backend_exception_handler,
 )
+app.register_lifespan_task(webhook_delivery.run_delivery_loop)
 app.add_page(
     home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
 )
@@ -59,7 +62,11 @@ app.add_page(
     groups.group_page,
     route=groups.ROUTE,
     title=TITLE,
-    on_load=[AuthState.refresh, groups.GroupPageState.load],
+    on_load=[
+        AuthState.refresh,
+        groups.GroupPageState.load,
+        group_webhooks.GroupWebhooksState.load,
+    ],
 )
 app.add_page(
     admin.admin_page,

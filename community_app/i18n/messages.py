@@ -6,7 +6,12 @@ this one (same shape), merged below. A key may be defined only once.
 
 from __future__ import annotations
 
-from community_app.i18n import eventlist_messages, inbox_messages, proposals_messages
+from community_app.i18n import (
+    eventlist_messages,
+    inbox_messages,
+    proposals_messages,
+    webhooks_messages,
+)
 
 Catalogue = dict[str, dict[str, str]]
 
@@ -297,5 +302,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     proposals_messages.MESSAGES,
     inbox_messages.MESSAGES,
     eventlist_messages.MESSAGES,
+    webhooks_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

@@ -38,6 +38,7 @@ HYDRATED = re.compile(r'"is_hydrated_rx_state_"\s*:\s*true')
 _STATES = "reflex___state____state.community_app___ui___"
 AUTH_STATE = _STATES + "auth____auth_state"
 GROUP_PAGE_STATE = _STATES + "pages___groups____group_page_state"
+GROUP_WEBHOOKS_STATE = _STATES + "pages___group_webhooks____group_webhooks_state"
 ACCOUNT_STATE = _STATES + "pages___account____account_state"
 PASSWORD_STATE = _STATES + "pages___account____password_state"
 LOGIN_STATE = _STATES + "pages___login____login_state"
@@ -319,6 +320,7 @@ _TABLES = {
     "events": "SELECT * FROM events ORDER BY id",
     "event_transitions": "SELECT * FROM event_transitions ORDER BY id",
     "recap_links": "SELECT * FROM recap_links ORDER BY id",
+    "webhooks": "SELECT * FROM webhooks ORDER BY id",
 }
 
 

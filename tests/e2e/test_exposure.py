@@ -3,7 +3,8 @@
 A visitor, a signed-in member and an organiser each hydrate every route of the running
 app, unpublished event slugs included. Everything the server sends them (websocket
 frames, HTTP bodies) is captured and searched for the secrets in the database:
-e-mails, password hashes, login and feed tokens, join URLs, unpublished events.
+e-mails, password hashes, login and feed tokens, join URLs, unpublished events, webhook
+secrets, and the webhook URLs of groups the browsing organiser does not organise.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from reflex.testing import AppHarnessProd
 from sqlmodel import col, select
 
 from community_app.db import read_session, write_session
-from community_app.domain.enums import EventStatus, MembershipStatus
+from community_app.domain.enums import EventStatus, MembershipStatus, WebhookKind
 from community_app.domain.events import new_event_uid
-from community_app.domain.models import AuthSession, Event, FeedToken, Group, Member
+from community_app.domain.models import AuthSession, Event, FeedToken, Group, Member, Webhook
 from community_app.domain.sessions import hash_token, start_session
 from tests.e2e.support import (
     Account,
@@ -37,6 +38,7 @@ from tests.e2e.support import (
 pytestmark = pytest.mark.e2e
 
 ORGANISED_GROUP = "kiryu-after-school"
+OTHER_GROUP = "hikaridai-otagaisama"
 OTHER_MEMBER_EMAIL = "sakura.yamamoto@tsudoi.example"
 COOKIE = "tsudoi_session"
 NOT_PUBLIC = [status for status in EventStatus if status not in EventStatus.public()]
@@ -74,6 +76,15 @@ def planted(app: AppHarnessProd) -> Planted:
                     starts_at=now + timedelta(days=20),
                     ends_at=now + timedelta(days=20, hours=2),
                     join_url=f"https://meet.example.com/secret-{secrets.token_hex(8)}",
+                )
+            )
+        for slug in (ORGANISED_GROUP, OTHER_GROUP):  # a webhook in each, with its secret
+            session.add(
+                Webhook(
+                    group_id=group_id(slug, session=session),
+                    kind=WebhookKind.SLACK,
+                    url=f"https://hooks.example.org/services/{secrets.token_hex(12)}",
+                    signing_secret=secrets.token_urlsafe(32),
                 )
             )
     applicant = create_account("申請中 一郎")
@@ -132,6 +143,7 @@ def database_secrets(
     """(label, value) of everything no page may send, read from the database now.
     An organiser may see the join URLs of their own group's events (its edit forms)."""
     with read_session() as session:
+        webhooks = session.exec(select(Webhook)).all()
         members = session.exec(select(Member)).all()
         token_hashes = session.exec(select(AuthSession.token_hash)).all()
         feed_hashes = session.exec(select(FeedToken.token_hash)).all()
@@ -149,6 +161,8 @@ def database_secrets(
             for e in events
             if e.join_url and not _organised_by_viewer(e, organised_group)
         ),
+        *((f"secret of webhook {w.id}", w.signing_secret) for w in webhooks),
+        *((f"URL of webhook {w.id}", w.url) for w in webhooks if w.group_id != organised_group),
     ]
 
 
@@ -242,6 +256,7 @@ def test_an_organiser_receives_their_members_names_and_no_secret(
     assert planted.applicant_name in capture.everything()  # the join-request queue
     assert organiser.display_name in capture.everything()
     assert planted.submitted_title in capture.everything()  # the review queue
+    assert "hooks.example.org/services/" in capture.everything()  # their own webhook, shortened
     assert_nothing_secret(
         capture, planted, own_email=organiser.email, organised_group=group_id(ORGANISED_GROUP)
     )

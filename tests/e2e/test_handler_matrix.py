@@ -19,13 +19,14 @@ from reflex.testing import AppHarnessProd
 from sqlalchemy import text
 
 from community_app.db import read_session, write_session
-from community_app.domain.enums import EventStatus, MembershipStatus
+from community_app.domain.enums import EventStatus, MembershipStatus, WebhookKind
 from community_app.domain.events import new_event_uid
-from community_app.domain.models import Event
+from community_app.domain.models import Event, Webhook
 from tests.e2e.support import (
     ADMIN_STATE,
     EVENT_PAGE_STATE,
     GROUP_PAGE_STATE,
+    GROUP_WEBHOOKS_STATE,
     REVIEW_STATE,
     Account,
     Capture,
@@ -110,6 +111,35 @@ def _edit_group() -> tuple[str, dict[str, Any], Callable[[], bool]]:
         f"{GROUP_PAGE_STATE}.edit_group",
         {"form_data": form},
         lambda: _scalar(check, s=OWN_GROUP) == marker,
+    )
+
+
+def _add_webhook() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    url = f"https://hooks.example.org/matrix-{uuid.uuid4().hex[:8]}"
+    check = "SELECT count(*) FROM webhooks WHERE url = :u"
+    return (
+        f"{GROUP_WEBHOOKS_STATE}.add",
+        {"form_data": {"kind": "json", "url": url}},
+        lambda: _scalar(check, u=url) == 1,
+    )
+
+
+def _remove_webhook() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    with write_session() as session:
+        webhook = Webhook(
+            group_id=group_id(OWN_GROUP, session=session),
+            kind=WebhookKind.SLACK,
+            url=f"https://hooks.example.org/remove-{uuid.uuid4().hex[:8]}",
+            signing_secret=uuid.uuid4().hex,
+        )
+        session.add(webhook)
+        session.flush()
+        webhook_id = webhook.id
+    check = "SELECT count(*) FROM webhooks WHERE id = :w"
+    return (
+        f"{GROUP_WEBHOOKS_STATE}.remove",
+        {"webhook_id": webhook_id},
+        lambda: _scalar(check, w=webhook_id) == 0,
     )
 
 
@@ -244,6 +274,8 @@ MATRIX: dict[str, Case] = {
     "GroupPageState.decide": Case(ORGANISERS, _decide),
     "GroupPageState.remove_member": Case(ORGANISERS, _remove_member),
     "GroupPageState.edit_group": Case(ORGANISERS, _edit_group),
+    "GroupWebhooksState.add": Case(ORGANISERS, _add_webhook),
+    "GroupWebhooksState.remove": Case(ORGANISERS, _remove_webhook),
     "AdminState.create_group": Case(ADMIN, _create_group),
     "AdminState.appoint": Case(ADMIN, _appoint),
     "AdminState.demote": Case(ADMIN, _demote),
