@@ -34,6 +34,7 @@ class Settings:
     default_locale: str
     seed_demo: bool
     port: int
+    send_webhooks: bool = True  # off in the browser tests: no traffic leaves the machine
 
     @property
     def is_production(self) -> bool:
@@ -140,6 +141,7 @@ def load_settings() -> Settings:
         default_locale=locale,
         seed_demo=_parse_bool("SEED_DEMO", _env("SEED_DEMO", "true") or "true"),
         port=port,
+        send_webhooks=_parse_bool("SEND_WEBHOOKS", _env("SEND_WEBHOOKS", "true") or "true"),
     )
 
 

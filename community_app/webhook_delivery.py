@@ -191,7 +191,11 @@ async def deliver_due(
 
 async def run_delivery_loop(interval: float = 5) -> None:
     """Deliver due webhooks every ``interval`` seconds for the life of the app (started
-    with ``app.register_lifespan_task``). A failing round is logged, not fatal."""
+    with ``app.register_lifespan_task``). A failing round is logged, not fatal. With
+    ``SEND_WEBHOOKS=false`` nothing is sent: the outbox keeps the messages."""
+    if not get_settings().send_webhooks:
+        logger.info("webhooks: sending is off (SEND_WEBHOOKS=false)")
+        return
     async with guarded_client() as client:
         while True:
             try:

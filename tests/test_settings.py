@@ -22,6 +22,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "DEFAULT_TIMEZONE",
         "DEFAULT_LOCALE",
         "SEED_DEMO",
+        "SEND_WEBHOOKS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
@@ -35,6 +36,7 @@ def test_defaults_give_a_local_sqlite_site_in_tokyo() -> None:
     assert settings.default_locale == "ja"
     assert settings.port == 3000 and settings.site_url == "http://localhost:3000"
     assert settings.seed_demo is True and settings.redis_url is None
+    assert settings.send_webhooks is True
 
 
 @pytest.mark.parametrize("placeholder", ["changeme", "secret", "short-but-real"])

@@ -230,3 +230,18 @@ def test_two_workers_claiming_at_once_never_take_the_same_delivery(
     ids = [job.delivery_id for jobs in claimed for job in jobs]
     assert len(ids) == len(set(ids)) == 12
     assert claim_due(now=now, limit=50, engine=engine) == []  # all leased
+
+
+def test_the_delivery_loop_sends_nothing_when_webhooks_are_switched_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from community_app.settings import get_settings
+    from community_app.webhook_delivery import run_delivery_loop
+
+    monkeypatch.setenv("SEND_WEBHOOKS", "false")
+    get_settings.cache_clear()
+    try:
+        # Returns at once instead of looping forever (the timeout would fail the test).
+        asyncio.run(asyncio.wait_for(run_delivery_loop(interval=0.01), timeout=5))
+    finally:
+        get_settings.cache_clear()
