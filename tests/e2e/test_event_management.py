@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
 GROUP = "hikaridai-otagaisama"
 PAYLOADS = "\n\n".join(
     [
+        "これは表示の安全を確かめるための説明文です。",
         '<img src="x" onerror="window.__xss = \'img\'">',
         "[クリックしてね](javascript:window.__xss='link')",
         "<script>window.__xss = 'script'</script>",
@@ -45,7 +46,7 @@ def _event(*, started: bool = False, **values: object) -> tuple[int, str]:
             starts_at=start,
             ends_at=start + timedelta(hours=2),
             published_at=now,
-            **values,
+            **({"description": "安全のための確認用イベントです。"} | values),
         )
         session.add(event)
         session.flush()
@@ -140,6 +141,7 @@ def test_an_organiser_cancels_with_a_canned_reason_and_posts_a_recap(
     page = _organiser_page(browser, app)
 
     page.goto(url(app, f"/events/{upcoming}"))
+    page.locator("#cancel-toggle").click()
     page.get_by_role("button", name="会場の都合により中止します。").click()
     expect(page.locator("#move-reason")).to_have_value("会場の都合により中止します。")
     page.locator("[data-move=cancelled]").click()

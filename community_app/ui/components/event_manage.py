@@ -88,6 +88,34 @@ def _history_line(entry: rx.Var[HistoryView]) -> rx.Component:
     )
 
 
+def _decisions(state: Any, manage: Any, has_moves: Any) -> rx.Component:
+    """The reason box (for organisers) and the buttons of the moves this viewer may make."""
+    return rx.vstack(
+        rx.cond(manage.reviewer_moves.length() > 0, _reason_box(state)),
+        rx.cond(
+            has_moves,
+            rx.hstack(
+                rx.foreach(
+                    manage.reviewer_moves,
+                    lambda move: _move_button(
+                        move, state.review(manage.event_id, move.target), "solid"
+                    ),
+                ),
+                rx.foreach(
+                    manage.proposer_moves,
+                    lambda move: _move_button(
+                        move, state.proposer_move(manage.event_id, move.target), "soft"
+                    ),
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def manage_panel(state: Any) -> rx.Component:
     """Shown to the proposer and the group's organisers (and admins)."""
     manage = state.manage.to(ManageView)
@@ -106,25 +134,21 @@ def manage_panel(state: Any) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.cond(manage.reviewer_moves.length() > 0, _reason_box(state)),
             rx.cond(
-                has_moves,
-                rx.hstack(
-                    rx.foreach(
-                        manage.reviewer_moves,
-                        lambda move: _move_button(
-                            move, state.review(manage.event_id, move.target), "solid"
+                manage.status == "approved",
+                rx.cond(
+                    has_moves,
+                    rx.el.details(
+                        rx.el.summary(
+                            tr("manage.cancel_open"),
+                            style={"cursor": "pointer", **LABEL_STYLE},
+                            id="cancel-toggle",
                         ),
+                        _decisions(state, manage, has_moves),
+                        width="100%",
                     ),
-                    rx.foreach(
-                        manage.proposer_moves,
-                        lambda move: _move_button(
-                            move, state.proposer_move(manage.event_id, move.target), "soft"
-                        ),
-                    ),
-                    spacing="2",
-                    wrap="wrap",
                 ),
+                _decisions(state, manage, has_moves),
             ),
             rx.hstack(
                 rx.cond(

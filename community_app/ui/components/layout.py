@@ -63,7 +63,6 @@ def _bell() -> rx.Component:
 
 def _nav() -> rx.Component:
     return rx.hstack(
-        rx.link(tr("nav.events"), href="/", size="3"),
         rx.link(tr("nav.all_events"), href="/events", size="3", id="all-events-link"),
         rx.link(tr("nav.groups"), href="/groups", size="3"),
         rx.link(tr("nav.propose"), href="/propose", size="3", id="propose-link"),
