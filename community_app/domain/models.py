@@ -174,6 +174,9 @@ class Event(SQLModel, table=True):
     online_platform: str = Field(default="", max_length=80)
     join_url: str = Field(default="", max_length=500)
     requires_approval: bool = Field(default=False)
+    # Minutes before the start from which going members see the join URL (None: at once).
+    join_url_reveal_minutes: int | None = Field(default=None)
+    checkin_code: str = Field(default="", max_length=16)  # shown at the venue for self check-in
     sequence: int = Field(default=0)
     status_reason: str = Field(default="")
     published_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
@@ -261,6 +264,9 @@ class ParticipationTier(SQLModel, table=True):
         default=TierAllocation.FIRST_COME, sa_column=enum_column(TierAllocation)
     )
     is_online: bool = Field(default=False)
+    requires_approval: bool = Field(default=False)  # organisers approve each attendee
+    rsvp_opens_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    rsvp_closes_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     lottery_draw_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     lottery_drawn_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     lottery_seed: str = Field(default="", max_length=64)
@@ -280,7 +286,8 @@ class Rsvp(SQLModel, table=True):
     tier_id: int = _fk("participation_tiers.id")
     member_id: int = _fk("members.id")
     status: RsvpStatus = Field(sa_column=enum_column(RsvpStatus))
-    queued_at: datetime = _created()
+    queued_at: datetime = _created()  # arrival in the queue; reset when re-applying
+    lottery_rank: int | None = Field(default=None)  # order drawn in a lottery
     checked_in_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime = _created()
     updated_at: datetime = _created()
