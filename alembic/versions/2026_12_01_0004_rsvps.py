@@ -20,9 +20,28 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+OLD_RSVP = ('going', 'waitlisted', 'pending', 'cancelled', 'attended', 'no_show')
+NEW_RSVP = (*OLD_RSVP, 'applied')
+OLD_KINDS = (
+    'proposal_decided', 'waitlist_promoted', 'event_changed', 'event_cancelled',
+    'idea_scheduled', 'membership_decided', 'proposal_submitted', 'event_recap',
+)
+NEW_KINDS = (*OLD_KINDS, 'rsvp_decided')
+
+
+def _allowed(table: str, column: str, name: str, values: tuple[str, ...]) -> None:
+    """Replace the CHECK constraint that lists an enum column's values."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    with op.batch_alter_table(table, schema=None, recreate='always') as batch_op:
+        batch_op.drop_constraint(op.f(f'ck_{table}_{name}'), type_='check')
+        batch_op.create_check_constraint(name, f"{column} IN ({listed})")
+
+
 def upgrade() -> None:
     _add_columns()
     _drop_defaults()
+    _allowed('rsvps', 'status', 'rsvpstatus', NEW_RSVP)
+    _allowed('notifications', 'kind', 'notificationkind', NEW_KINDS)
 
 
 def _add_columns() -> None:
@@ -48,6 +67,10 @@ def _drop_defaults() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM notifications WHERE kind = 'rsvp_decided'")
+    op.execute("UPDATE rsvps SET status = 'pending' WHERE status = 'applied'")
+    _allowed('notifications', 'kind', 'notificationkind', OLD_KINDS)
+    _allowed('rsvps', 'status', 'rsvpstatus', OLD_RSVP)
     with op.batch_alter_table('rsvps', schema=None) as batch_op:
         batch_op.drop_column('lottery_rank')
 

@@ -65,7 +65,8 @@ class TierAllocation(StrEnum):
 class RsvpStatus(StrEnum):
     GOING = "going"
     WAITLISTED = "waitlisted"
-    PENDING = "pending"
+    PENDING = "pending"  # waiting for an organiser's approval
+    APPLIED = "applied"  # in a lottery that has not been drawn yet
     CANCELLED = "cancelled"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
@@ -94,6 +95,7 @@ class NotificationKind(StrEnum):
     MEMBERSHIP_DECIDED = "membership_decided"
     PROPOSAL_SUBMITTED = "proposal_submitted"
     EVENT_RECAP = "event_recap"
+    RSVP_DECIDED = "rsvp_decided"  # approved or declined, or the lottery was drawn
 
 
 class RecapLinkKind(StrEnum):
