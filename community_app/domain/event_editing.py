@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
-from community_app.domain import announcements
+from community_app.domain import announcements, rsvps
 from community_app.domain.audit import record_audit
 from community_app.domain.enums import EventStatus
 from community_app.domain.errors import DomainError
@@ -73,7 +73,7 @@ def _slug_is_taken(session: Session, slug: str) -> bool:
     return session.exec(select(Event.id).where(Event.slug == slug)).first() is not None
 
 
-def _write_details(session: Session, event: Event, fields: EventFields) -> None:
+def _write_details(session: Session, event: Event, fields: EventFields, now: datetime) -> None:
     """Replace tags, hosts and agenda; merge tiers by name (see ``_write_tiers``)."""
     assert event.id is not None
     for table in (EventTag, EventHost, AgendaItem):
@@ -100,10 +100,12 @@ def _write_details(session: Session, event: Event, fields: EventFields) -> None:
                 position=position,
             )
         )
-    _write_tiers(session, event.id, fields.tiers)
+    _write_tiers(session, event.id, fields.tiers, now)
 
 
-def _write_tiers(session: Session, event_id: int, wanted: tuple[TierLine, ...]) -> None:
+def _write_tiers(
+    session: Session, event_id: int, wanted: tuple[TierLine, ...], now: datetime
+) -> None:
     """Tiers are matched by name: kept ones get the new capacity and order, new ones are
     added, missing ones removed — unless members already hold places in them."""
     existing = {
@@ -125,10 +127,19 @@ def _write_tiers(session: Session, event_id: int, wanted: tuple[TierLine, ...]) 
             if holders.get(tier.id or 0, 0):
                 raise DomainError("tier_has_rsvps")
             session.delete(tier)
+    kept = []
     for position, line in enumerate(wanted):
-        tier = existing.get(line.name) or ParticipationTier(event_id=event_id, name=line.name)
+        if line.name in existing:
+            tier = rsvps.locked_tier(session, existing[line.name].id)
+            rsvps.check_capacity_change(session, tier=tier, capacity=line.capacity)
+            kept.append(tier)
+        else:
+            tier = ParticipationTier(event_id=event_id, name=line.name)
         tier.capacity, tier.position = line.capacity, position
         session.add(tier)
+    session.flush()
+    for tier in kept:  # a raised capacity gives its new seats to the waitlist at once
+        rsvps.promote_waitlist(session, tier=tier, now=now)
 
 
 def create_event_draft(
@@ -154,7 +165,7 @@ def create_event_draft(
     )
     session.add(event)
     session.flush()
-    _write_details(session, event, fields)
+    _write_details(session, event, fields, now)
     session.flush()
     return event
 
@@ -179,7 +190,7 @@ def update_event(
     if material:
         event.sequence += 1
     session.add(event)
-    _write_details(session, event, fields)
+    _write_details(session, event, fields, now)
     notified = 0
     if material:
         notified = announcements.announce_change(

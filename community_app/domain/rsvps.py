@@ -1,0 +1,262 @@
+"""RSVPs to participation tiers (参加枠): going, waitlisted, pending, applied — never
+overbooked.
+
+Every change that can take or free a seat first locks the tier's row
+(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite writers are serialised by
+``BEGIN IMMEDIATE``), then counts and writes in the same transaction. A freed seat goes
+to the head of that tier's waitlist in the same transaction (``promote_waitlist``).
+
+The waitlist order is the lottery's drawn order first, then arrival (``queued_at``);
+cancelling and applying again puts a member at the back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from community_app.domain.enums import EventStatus, NotificationKind, RsvpStatus, TierAllocation
+from community_app.domain.errors import DomainError, NotFound
+from community_app.domain.models import Event, ParticipationTier, Rsvp
+from community_app.domain.notifications import notify
+from community_app.domain.permissions import Actor, is_signed_in, require
+from community_app.domain.validation import as_id
+
+R = RsvpStatus
+# Statuses that hold a seat (after the event, going becomes attended or no-show).
+SEATED = (R.GOING, R.ATTENDED, R.NO_SHOW)
+# Statuses of a member who still takes part, or wants to.
+ACTIVE = (R.GOING, R.WAITLISTED, R.PENDING, R.APPLIED, R.ATTENDED, R.NO_SHOW)
+
+
+@dataclass(frozen=True)
+class RsvpOutcome:
+    status: RsvpStatus
+    tier_id: int
+    position: int | None  # place in the waitlist, from 1
+
+
+def locked_tier(session: Session, tier_id: object) -> ParticipationTier:
+    """The tier, read afresh and locked until the transaction ends."""
+    tier = session.exec(
+        select(ParticipationTier)
+        .where(ParticipationTier.id == as_id(tier_id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if tier is None:
+        raise NotFound("tier_not_found")
+    return tier
+
+
+def seated_count(session: Session, tier_id: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Rsvp)
+        .where(Rsvp.tier_id == tier_id, col(Rsvp.status).in_(SEATED))
+    ).one()
+
+
+def waitlist(session: Session, tier_id: int) -> list[Rsvp]:
+    """The tier's waitlist, head first: drawn order, then arrival."""
+    return list(
+        session.exec(
+            select(Rsvp)
+            .where(Rsvp.tier_id == tier_id, Rsvp.status == R.WAITLISTED)
+            .order_by(
+                col(Rsvp.lottery_rank).is_(None),
+                col(Rsvp.lottery_rank),
+                col(Rsvp.queued_at),
+                col(Rsvp.id),
+            )
+        ).all()
+    )
+
+
+def waitlist_position(session: Session, rsvp: Rsvp) -> int | None:
+    if rsvp.status != R.WAITLISTED:
+        return None
+    ids = [row.id for row in waitlist(session, rsvp.tier_id)]
+    return ids.index(rsvp.id) + 1 if rsvp.id in ids else None
+
+
+def has_free_seat(tier: ParticipationTier, seated: int) -> bool:
+    return tier.capacity is None or seated < tier.capacity
+
+
+def is_lottery_open(tier: ParticipationTier) -> bool:
+    """Applications are collected until the lottery is drawn."""
+    return tier.allocation == TierAllocation.LOTTERY and tier.lottery_drawn_at is None
+
+
+def promote_waitlist(session: Session, *, tier: ParticipationTier, now: datetime) -> list[int]:
+    """Give every free seat of ``tier`` to the head of its waitlist, in order, and tell
+    each promoted member. Call it with the tier locked (``locked_tier``), in the
+    transaction that freed the seats. Returns the promoted members' ids."""
+    if is_lottery_open(tier):
+        return []
+    assert tier.id is not None
+    seated = seated_count(session, tier.id)
+    promoted: list[int] = []
+    for rsvp in waitlist(session, tier.id):
+        if not has_free_seat(tier, seated):
+            break
+        rsvp.status, rsvp.updated_at = R.GOING, now
+        session.add(rsvp)
+        promoted.append(rsvp.member_id)
+        seated += 1
+    if promoted:
+        event = session.get(Event, tier.event_id)
+        title = event.title if event else ""
+        notify(
+            session,
+            member_ids=promoted,
+            kind=NotificationKind.WAITLIST_PROMOTED,
+            event_id=tier.event_id,
+            message_ja=f"キャンセル待ちから「{title}」への参加が確定しました。",
+            message_en=f"A place freed up: you are going to “{title}”.",
+            now=now,
+        )
+    session.flush()
+    return promoted
+
+
+def _open_event(session: Session, event_id: object, now: datetime) -> Event:
+    event = session.get(Event, as_id(event_id))
+    if event is None or event.external_calendar_id is not None:
+        raise NotFound("event_not_found")
+    if event.status != EventStatus.APPROVED or event.published_at is None:
+        raise DomainError("event_not_open")
+    if event.ends_at <= now:
+        raise DomainError("event_over")
+    return event
+
+
+def _check_window(tier: ParticipationTier, now: datetime) -> None:
+    if tier.rsvp_opens_at is not None and now < tier.rsvp_opens_at:
+        raise DomainError("rsvp_not_open_yet")
+    if tier.rsvp_closes_at is not None and now >= tier.rsvp_closes_at:
+        raise DomainError("rsvp_closed")
+
+
+def find_rsvp(session: Session, *, event_id: int, member_id: int) -> Rsvp | None:
+    return session.exec(
+        select(Rsvp)
+        .where(Rsvp.event_id == event_id, Rsvp.member_id == member_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def _outcome(session: Session, rsvp: Rsvp) -> RsvpOutcome:
+    return RsvpOutcome(rsvp.status, rsvp.tier_id, waitlist_position(session, rsvp))
+
+
+def _arrival_status(session: Session, tier: ParticipationTier) -> RsvpStatus:
+    """Where a new RSVP lands: applied (lottery), pending (approval), going when a seat
+    is free and nobody waits, else the back of the waitlist."""
+    assert tier.id is not None
+    if is_lottery_open(tier):
+        return R.APPLIED
+    if tier.requires_approval:
+        return R.PENDING
+    nobody_waits = not waitlist(session, tier.id)
+    return (
+        R.GOING
+        if nobody_waits and has_free_seat(tier, seated_count(session, tier.id))
+        else (R.WAITLISTED)
+    )
+
+
+def rsvp(
+    session: Session, *, actor: Actor, event_id: int, tier_id: int, now: datetime
+) -> RsvpOutcome:
+    """Sign up for a tier of a published event. A second click on the same tier changes
+    nothing; another tier of the same event switches (see ``switch_tier``)."""
+    require(is_signed_in(actor))
+    assert actor.member_id is not None
+    event = _open_event(session, event_id, now)
+    tier = locked_tier(session, tier_id)
+    if tier.event_id != event.id:
+        raise NotFound("tier_not_found")
+    assert event.id is not None and tier.id is not None
+    existing = find_rsvp(session, event_id=event.id, member_id=actor.member_id)
+    if existing is not None and existing.status in ACTIVE:
+        if existing.tier_id == tier.id:
+            return _outcome(session, existing)
+        return switch_tier(session, actor=actor, event_id=event.id, tier_id=tier.id, now=now)
+    _check_window(tier, now)
+    status = _arrival_status(session, tier)
+    row = existing or Rsvp(
+        event_id=event.id, tier_id=tier.id, member_id=actor.member_id, status=status
+    )
+    row.tier_id, row.status, row.lottery_rank = tier.id, status, None
+    row.queued_at, row.updated_at, row.checked_in_at = now, now, None
+    session.add(row)
+    session.flush()
+    return _outcome(session, row)
+
+
+def cancel_rsvp(session: Session, *, actor: Actor, event_id: int, now: datetime) -> None:
+    """Withdraw one's own RSVP; a seat it held goes to the head of the waitlist."""
+    require(is_signed_in(actor))
+    assert actor.member_id is not None
+    event_id = as_id(event_id)
+    existing = find_rsvp(session, event_id=event_id, member_id=actor.member_id)
+    if existing is None or existing.status not in (R.GOING, R.WAITLISTED, R.PENDING, R.APPLIED):
+        raise DomainError("no_rsvp")
+    event = session.get(Event, event_id)
+    if event is not None and event.ends_at <= now:
+        raise DomainError("event_over")
+    release(session, rsvp=existing, now=now)
+
+
+def release(
+    session: Session, *, rsvp: Rsvp, now: datetime, status: RsvpStatus = R.CANCELLED
+) -> None:
+    """Set ``rsvp`` to ``status`` (cancelled by default) and, if it held a seat, promote
+    the head of its tier's waitlist in the same transaction."""
+    tier = locked_tier(session, rsvp.tier_id)
+    held_seat = rsvp.status in SEATED
+    rsvp.status, rsvp.updated_at, rsvp.lottery_rank = status, now, None
+    session.add(rsvp)
+    session.flush()
+    if held_seat:
+        promote_waitlist(session, tier=tier, now=now)
+
+
+def switch_tier(
+    session: Session, *, actor: Actor, event_id: int, tier_id: int, now: datetime
+) -> RsvpOutcome:
+    """Move one's RSVP to another tier of the same event: the old seat is released (and
+    given to that waitlist's head); the new tier is joined at the back of its queue."""
+    require(is_signed_in(actor))
+    assert actor.member_id is not None
+    event = _open_event(session, event_id, now)
+    existing = find_rsvp(session, event_id=event.id or 0, member_id=actor.member_id)
+    if existing is None or existing.status not in ACTIVE:
+        raise DomainError("no_rsvp")
+    target = locked_tier(session, tier_id)
+    if target.event_id != event.id:
+        raise NotFound("tier_not_found")
+    if target.id == existing.tier_id:
+        return _outcome(session, existing)
+    _check_window(target, now)
+    release(session, rsvp=existing, now=now)
+    status = _arrival_status(session, target)
+    existing.tier_id, existing.status, existing.queued_at = target.id or 0, status, now
+    existing.updated_at = now
+    session.add(existing)
+    session.flush()
+    return _outcome(session, existing)
+
+
+def check_capacity_change(
+    session: Session, *, tier: ParticipationTier, capacity: int | None
+) -> None:
+    """Refuse a capacity below the number of people already going (0 means full)."""
+    if capacity is not None and tier.id is not None and capacity < seated_count(session, tier.id):
+        raise DomainError("capacity_below_going")
