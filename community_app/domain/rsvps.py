@@ -22,7 +22,7 @@ from community_app.domain.enums import EventStatus, NotificationKind, RsvpStatus
 from community_app.domain.errors import DomainError, NotFound
 from community_app.domain.models import Event, ParticipationTier, Rsvp
 from community_app.domain.notifications import notify
-from community_app.domain.permissions import Actor, is_signed_in, require
+from community_app.domain.permissions import Actor, can_review_proposals, is_signed_in, require
 from community_app.domain.validation import as_id
 
 R = RsvpStatus
@@ -260,3 +260,76 @@ def check_capacity_change(
     """Refuse a capacity below the number of people already going (0 means full)."""
     if capacity is not None and tier.id is not None and capacity < seated_count(session, tier.id):
         raise DomainError("capacity_below_going")
+
+
+@dataclass(frozen=True)
+class SeriesSignup:
+    joined: int
+    skipped: int
+
+
+def join_every_occurrence(
+    session: Session, *, actor: Actor, event_id: int, tier_id: int, now: datetime
+) -> SeriesSignup:
+    """RSVP to every upcoming occurrence of the event's series, each in its tier of the
+    same name as ``tier_id`` (or its first tier). Occurrences that are full go to their
+    waitlist like any RSVP; ones that cannot be joined (closed, not open yet) are
+    skipped and counted."""
+    require(is_signed_in(actor))
+    event = _open_event(session, event_id, now)
+    chosen = session.get(ParticipationTier, as_id(tier_id))
+    if chosen is None or chosen.event_id != event.id:
+        raise NotFound("tier_not_found")
+    if event.series_id is None:
+        raise DomainError("not_a_series")
+    occurrences = session.exec(
+        select(Event)
+        .where(
+            Event.series_id == event.series_id,
+            Event.status == EventStatus.APPROVED,
+            col(Event.ends_at) > now,
+        )
+        .order_by(col(Event.starts_at))
+    ).all()
+    joined = skipped = 0
+    for occurrence in occurrences:
+        tiers = session.exec(
+            select(ParticipationTier)
+            .where(ParticipationTier.event_id == occurrence.id)
+            .order_by(col(ParticipationTier.position), col(ParticipationTier.id))
+        ).all()
+        target = next((t for t in tiers if t.name == chosen.name), tiers[0] if tiers else None)
+        if target is None:
+            skipped += 1
+            continue
+        try:
+            with session.begin_nested():
+                rsvp(
+                    session,
+                    actor=actor,
+                    event_id=occurrence.id or 0,
+                    tier_id=target.id or 0,
+                    now=now,
+                )
+            joined += 1
+        except DomainError:
+            skipped += 1
+    return SeriesSignup(joined, skipped)
+
+
+def set_tier_capacity(
+    session: Session, *, actor: Actor, tier_id: int, capacity: int | None, now: datetime
+) -> list[int]:
+    """Change one tier's capacity (organisers of the group): below the number going is
+    refused; new seats go to the head of the waitlist at once. Returns who was promoted."""
+    require(is_signed_in(actor))
+    tier = locked_tier(session, tier_id)
+    event = session.get(Event, tier.event_id)
+    require(event is not None and can_review_proposals(actor, event.group_id))
+    if capacity is not None and (type(capacity) is not int or not 0 <= capacity <= 100_000):
+        raise DomainError("invalid_capacity")
+    check_capacity_change(session, tier=tier, capacity=capacity)
+    tier.capacity = capacity
+    session.add(tier)
+    session.flush()
+    return promote_waitlist(session, tier=tier, now=now)
