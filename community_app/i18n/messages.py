@@ -10,6 +10,7 @@ from community_app.i18n import (
     eventlist_messages,
     inbox_messages,
     proposals_messages,
+    rsvp_messages,
     webhooks_messages,
 )
 
@@ -302,6 +303,7 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     proposals_messages.MESSAGES,
     inbox_messages.MESSAGES,
     eventlist_messages.MESSAGES,
+    rsvp_messages.MESSAGES,
     webhooks_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

@@ -9,9 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from community_app.db import write_session
-from community_app.domain import event_editing, proposals, recaps, review, series
+from community_app.domain import (
+    event_editing,
+    participation,
+    proposals,
+    recaps,
+    review,
+    rsvps,
+    series,
+)
 from community_app.domain.enums import EventStatus
 from community_app.domain.errors import DomainError
+from community_app.domain.participation import RsvpPanel
 from community_app.domain.review import (
     BulkResult,
     EditableEvent,
@@ -19,17 +28,33 @@ from community_app.domain.review import (
     ProposalRow,
     ViewerEvent,
 )
+from community_app.domain.rsvps import RsvpOutcome, SeriesSignup
 from community_app.ui.group_actions import _now, act_as, actor_for
 
 # What the proposer asked for when saving the form.
 INTENTS = {"draft": None, "submit": EventStatus.SUBMITTED, "publish": EventStatus.APPROVED}
 
 
-def load_event(*, token: object, slug: str) -> ViewerEvent:
+def load_event(*, token: object, slug: str) -> tuple[ViewerEvent, RsvpPanel]:
+    """The event as this viewer sees it, and what they can do to take part."""
     now = _now()
     with write_session() as session:
         actor = actor_for(session, token, now)
-        return review.get_event_for_viewer(session, actor=actor, slug=slug, now=now)
+        viewer = review.get_event_for_viewer(session, actor=actor, slug=slug, now=now)
+        event = proposals.locked_event(session, viewer.detail.event_id)
+        return viewer, participation.rsvp_panel(session, actor=actor, event=event, now=now)
+
+
+def sign_up(*, token: object, event_id: object, tier_id: object) -> RsvpOutcome:
+    return act_as(token, rsvps.rsvp, event_id=event_id, tier_id=tier_id)
+
+
+def cancel_rsvp(*, token: object, event_id: object) -> None:
+    act_as(token, rsvps.cancel_rsvp, event_id=event_id)
+
+
+def join_series(*, token: object, event_id: object, tier_id: object) -> SeriesSignup:
+    return act_as(token, rsvps.join_every_occurrence, event_id=event_id, tier_id=tier_id)
 
 
 def load_form(*, token: object, slug: str) -> EditableEvent:

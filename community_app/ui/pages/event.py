@@ -5,7 +5,7 @@ management (decisions, edit, duplicate, recap)."""
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,7 +20,9 @@ from community_app.ui.components.event_manage import manage_panel, recap_section
 from community_app.ui.components.forms import FormMixin, form_error, text_value
 from community_app.ui.components.layout import layout
 from community_app.ui.components.markdown import safe_markdown
+from community_app.ui.components.rsvp_panel import rsvp_panel
 from community_app.ui.locale import LocaleState, pick, tr
+from community_app.ui.participation_views import ParticipationView, participation_view
 from community_app.ui.policy import Access, handler
 from community_app.ui.proposal_views import ManageView, event_href, manage_view
 from community_app.ui.views import EventDetailView, LineView, detail_view
@@ -41,6 +43,9 @@ def slug_from_path(path: str, *, suffix: str = "") -> str:
 class EventPageState(FormMixin, rx.State):
     event: EventDetailView | None = None
     manage: ManageView | None = None
+    participation: ParticipationView | None = None
+    rsvp_busy: bool = False
+    login_href: str = "/login"
     not_found: bool = False
     failed: bool = False
     reason: str = ""
@@ -50,14 +55,17 @@ class EventPageState(FormMixin, rx.State):
 
     @handler(Access.PUBLIC)
     async def load(self) -> None:
-        slug = slug_from_path(self.router.url.path)
+        path = self.router.url.path.rstrip("/")
+        slug = slug_from_path(path)
+        self.login_href = "/login?next=" + quote(path, safe="/")
         self.event, self.manage, self.not_found, self.failed = None, None, False, False
+        self.participation = None
         self._clear_error()
         if not slug or len(slug) > MAX_SLUG_LENGTH:
             self.not_found = True
             return
         try:
-            viewer = await asyncio.to_thread(
+            viewer, panel = await asyncio.to_thread(
                 event_actions.load_event, token=await self._token(), slug=slug
             )
         except NotFound:
@@ -67,6 +75,53 @@ class EventPageState(FormMixin, rx.State):
             self.failed = True
             return
         self.event, self.manage = detail_view(viewer.detail), manage_view(viewer)
+        self.participation = participation_view(
+            panel, event_id=viewer.detail.event_id, timezone=viewer.detail.card.timezone
+        )
+
+    async def _rsvp_action(self, action, **arguments) -> list[rx.event.EventSpec]:  # type: ignore[no-untyped-def]
+        """Run one RSVP action for this browser's member, then show the new state."""
+        self.rsvp_busy = True
+        done = await self._run(action, **arguments)
+        self.rsvp_busy = False
+        if done:
+            await self.load()
+        return []
+
+    @handler(Access.SIGNED_IN)
+    async def sign_up(self, event_id: int, tier_id: int) -> list[rx.event.EventSpec]:
+        """RSVP to a tier (a second click on the same tier changes nothing)."""
+        return await self._rsvp_action(event_actions.sign_up, event_id=event_id, tier_id=tier_id)
+
+    @handler(Access.SIGNED_IN)
+    async def cancel_rsvp(self, event_id: int) -> list[rx.event.EventSpec]:
+        await self._rsvp_action(event_actions.cancel_rsvp, event_id=event_id)
+        if self.error_ja:
+            return []
+        return [rx.toast.info(translate("rsvp.cancelled", await self._locale()))]
+
+    @handler(Access.SIGNED_IN)
+    async def join_series(self, event_id: int) -> list[rx.event.EventSpec]:
+        """RSVP to every upcoming occurrence, each in the tier named like the member's."""
+        mine = (
+            [t.tier_id for t in self.participation.tiers if t.is_mine] if self.participation else []
+        )
+        self._clear_error()
+        try:
+            signup = await asyncio.to_thread(
+                event_actions.join_series,
+                token=await self._token(),
+                event_id=event_id,
+                tier_id=mine[0] if mine else 0,
+            )
+        except DomainError as error:
+            self._show_error(error)
+            return []
+        locale = await self._locale()
+        text = translate("rsvp.series_done", locale).format(joined=signup.joined)
+        if signup.skipped:
+            text += translate("rsvp.series_skipped", locale).format(skipped=signup.skipped)
+        return [rx.toast.success(text)]
 
     @handler(Access.PUBLIC)
     def set_reason(self, value: str) -> None:
@@ -259,10 +314,10 @@ def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
         form_error(EventPageState.error_ja, EventPageState.error_en),
         rx.cond(EventPageState.manage, manage_panel(EventPageState)),
         _facts(event),
+        rsvp_panel(EventPageState),
         rx.box(safe_markdown(event.description), id="event-description", width="100%"),
         _section("event.hosts", event.hosts),
         _section("event.agenda", event.agenda),
-        _section("event.tiers", event.tiers),
         recap_section(event),
         spacing="4",
         align="start",
