@@ -18,7 +18,7 @@ from sqlmodel import Session, col, delete, select
 
 from community_app.domain import announcements, rsvps
 from community_app.domain.audit import record_audit
-from community_app.domain.enums import EventStatus
+from community_app.domain.enums import EventStatus, TierAllocation
 from community_app.domain.errors import DomainError
 from community_app.domain.event_fields import EventFields, TierLine, validate_event_form
 from community_app.domain.events import new_event_uid
@@ -136,10 +136,24 @@ def _write_tiers(
         else:
             tier = ParticipationTier(event_id=event_id, name=line.name)
         tier.capacity, tier.position = line.capacity, position
+        _apply_tier_options(tier, line)
         session.add(tier)
     session.flush()
     for tier in kept:  # a raised capacity gives its new seats to the waitlist at once
         rsvps.promote_waitlist(session, tier=tier, now=now)
+
+
+def _apply_tier_options(tier: ParticipationTier, line: TierLine) -> None:
+    """Lottery, approval and sign-up window from the form; a drawn lottery stays drawn."""
+    if tier.lottery_drawn_at is None:
+        tier.allocation = (
+            TierAllocation.LOTTERY if line.lottery_draw_at else TierAllocation.FIRST_COME
+        )
+        tier.lottery_draw_at = line.lottery_draw_at
+    elif line.lottery_draw_at is None or line.lottery_draw_at != tier.lottery_draw_at:
+        raise DomainError("lottery_already_drawn")
+    tier.requires_approval = line.requires_approval
+    tier.rsvp_opens_at, tier.rsvp_closes_at = line.opens_at, line.closes_at
 
 
 def create_event_draft(

@@ -69,6 +69,10 @@ class AgendaLine:
 class TierLine:
     name: str
     capacity: int | None  # None: no limit; 0: full
+    lottery_draw_at: datetime | None = None  # a lottery tier, drawn then
+    requires_approval: bool = False
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -196,12 +200,41 @@ def parse_agenda(value: object) -> tuple[AgendaLine, ...]:
     return tuple(items)
 
 
-def parse_tiers(value: object) -> tuple[TierLine, ...]:
-    """``枠の名前 | 定員`` per line; an empty capacity means no limit, 0 means full."""
+# Options after the capacity, in either language: "抽選 2026-12-10 12:00", "承認制",
+# "受付開始 2026-12-01 10:00", "締切 2026-12-09 23:59".
+TIER_OPTION_WORDS = {
+    "抽選": "lottery",
+    "lottery": "lottery",
+    "承認制": "approval",
+    "approval": "approval",
+    "受付開始": "opens",
+    "opens": "opens",
+    "締切": "closes",
+    "closes": "closes",
+}
+
+
+def _tier_option(text: str, timezone: str) -> tuple[str, datetime | None]:
+    word, _, when = unicodedata.normalize("NFKC", text).strip().partition(" ")
+    option = TIER_OPTION_WORDS.get(word.lower())
+    if option is None:
+        raise DomainError("invalid_tier_option")
+    if option == "approval":
+        if when.strip():
+            raise DomainError("invalid_tier_option")
+        return option, None
+    day, _, clock = when.strip().partition(" ")
+    return option, local_moment(day, clock or "00:00", timezone, code="invalid_tier_option")
+
+
+def parse_tiers(value: object, *, timezone: str = "Asia/Tokyo") -> tuple[TierLine, ...]:
+    """``枠の名前 | 定員 | オプション…`` per line; an empty capacity means no limit, 0 means
+    full; options (``TIER_OPTION_WORDS``) make a lottery, require approval, or open and
+    close sign-ups at a local time of the event's time zone."""
     tiers: list[TierLine] = []
     for cells in _lines(value, code="invalid_tiers", limit=MAX_TIERS):
         name, capacity = [*cells, "", ""][:2]
-        if not name or len(cells) > 2 or len(name) > 120:
+        if not name or len(name) > 120 or len(cells) > 6:
             raise DomainError("invalid_tiers")
         if any(tier.name == name for tier in tiers):
             raise DomainError("duplicate_tier")
@@ -210,7 +243,20 @@ def parse_tiers(value: object) -> tuple[TierLine, ...]:
             if capacity
             else None
         )
-        tiers.append(TierLine(name, limit))
+        options = dict(_tier_option(cell, timezone) for cell in cells[2:] if cell)
+        opens, closes = options.get("opens"), options.get("closes")
+        if opens and closes and closes <= opens:
+            raise DomainError("invalid_tier_window")
+        tiers.append(
+            TierLine(
+                name,
+                limit,
+                lottery_draw_at=options.get("lottery"),
+                requires_approval="approval" in options,
+                opens_at=opens,
+                closes_at=closes,
+            )
+        )
     return tuple(tiers)
 
 
@@ -296,5 +342,5 @@ def validate_event_form(form: Mapping[str, object], *, group_id: int) -> EventFi
         tags=parse_tags(_field(form, "tags")),
         hosts=parse_hosts(_field(form, "hosts")),
         agenda=parse_agenda(_field(form, "agenda")),
-        tiers=parse_tiers(_field(form, "tiers")),
+        tiers=parse_tiers(_field(form, "tiers"), timezone=timezone),
     )

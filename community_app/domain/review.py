@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from community_app.domain.enums import EventStatus
+from community_app.domain.enums import EventStatus, TierAllocation
 from community_app.domain.errors import DomainError, NotFound
 from community_app.domain.events import EventDetail, event_detail, event_parts
 from community_app.domain.models import (
@@ -24,6 +24,7 @@ from community_app.domain.models import (
     EventTransition,
     Group,
     Member,
+    ParticipationTier,
 )
 from community_app.domain.permissions import (
     Actor,
@@ -298,10 +299,28 @@ def form_values(session: Session, event: Event) -> dict[str, str]:
             ).rstrip(" |")
             for a in agenda
         ),
-        "tiers": "\n".join(
-            t.name + (f" | {t.capacity}" if t.capacity is not None else "") for t in tiers
-        ),
+        "tiers": "\n".join(tier_line(t, zone) for t in tiers),
     }
+
+
+def tier_line(tier: ParticipationTier, zone: ZoneInfo) -> str:
+    """One tier as the form writes it: ``name | capacity | options…``."""
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    cells = [tier.name, "" if tier.capacity is None else str(tier.capacity)]
+    if tier.allocation == TierAllocation.LOTTERY and tier.lottery_draw_at:
+        cells.append(f"抽選 {local(tier.lottery_draw_at)}")
+    if tier.requires_approval:
+        cells.append("承認制")
+    if tier.rsvp_opens_at:
+        cells.append(f"受付開始 {local(tier.rsvp_opens_at)}")
+    if tier.rsvp_closes_at:
+        cells.append(f"締切 {local(tier.rsvp_closes_at)}")
+    while len(cells) > 1 and cells[-1] == "":
+        cells.pop()
+    return " | ".join(cells)
 
 
 @dataclass(frozen=True)

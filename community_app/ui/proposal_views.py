@@ -55,6 +55,7 @@ class HistoryView:
 @dataclasses.dataclass(frozen=True)
 class ManageView:
     event_id: int
+    is_insider: bool  # the proposer, or an organiser of the group: show the panel
     status: str
     status_ja: str
     status_en: str
@@ -120,6 +121,14 @@ def manage_view(viewer: ViewerEvent) -> ManageView:
     slug = viewer.detail.card.slug
     return ManageView(
         event_id=viewer.detail.event_id,
+        is_insider=bool(
+            viewer.can_edit
+            or viewer.moves
+            or viewer.can_duplicate
+            or viewer.can_post_recap
+            or viewer.can_repeat
+            or viewer.history
+        ),
         status=viewer.status.value,
         status_ja=status_ja,
         status_en=status_en,

@@ -270,3 +270,22 @@ def test_the_viewer_read_never_carries_the_join_url(session: Session, now: datet
 
     assert "secret-room" not in repr(seen)
     assert S.APPROVED in seen.moves and seen.can_edit
+
+
+def test_tier_options_round_trip_through_the_edit_form(session: Session, now: datetime) -> None:
+    from community_app.domain.enums import TierAllocation
+
+    world = build_world(session)
+    actor = world.actor(session, "organiser")
+    tiers = "抽選枠 | 10 | 抽選 2026-12-01 12:00\n相談枠 | 3 | 承認制 | 締切 2026-12-04 23:00"
+    event = create_event_draft(
+        session, actor=actor, group_id=world.group.id, form=event_form(tiers=tiers), now=now
+    )
+
+    saved = session.exec(
+        select(ParticipationTier)
+        .where(ParticipationTier.event_id == event.id)
+        .order_by(col(ParticipationTier.position))
+    ).all()
+    assert [t.allocation for t in saved] == [TierAllocation.LOTTERY, TierAllocation.FIRST_COME]
+    assert form_values(session, event)["tiers"] == tiers

@@ -113,3 +113,35 @@ def test_values_that_are_not_text_are_refused(value: object) -> None:
 def test_full_width_capacity_digits_are_understood() -> None:
     fields = validate_event_form(event_form(tiers="会場 | ２０"), group_id=1)
     assert fields.tiers == (TierLine("会場", 20),)
+
+
+def test_tier_options_make_lotteries_approval_and_sign_up_windows_in_the_events_zone() -> None:
+    fields = validate_event_form(
+        event_form(
+            tiers="抽選枠 | 10 | 抽選 2026-12-01 12:00\n"
+            "相談枠 | 3 | 承認制 | 受付開始 2026-11-25 10:00 | 締切 2026-12-04 23:00\n"
+            "online | | approval"
+        ),
+        group_id=1,
+    )
+
+    lottery, consult, online = fields.tiers
+    assert lottery.lottery_draw_at == datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    assert consult.requires_approval and consult.opens_at == datetime(
+        2026, 11, 25, 1, 0, tzinfo=UTC
+    )
+    assert consult.closes_at == datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
+    assert online.requires_approval and online.capacity is None and online.lottery_draw_at is None
+
+
+@pytest.mark.parametrize(
+    ("tiers", "code"),
+    [
+        ("枠 | 10 | 先着", "invalid_tier_option"),
+        ("枠 | 10 | 抽選 いつか", "invalid_tier_option"),
+        ("枠 | 10 | 承認制 すぐ", "invalid_tier_option"),
+        ("枠 | 10 | 受付開始 2026-12-02 10:00 | 締切 2026-12-01 10:00", "invalid_tier_window"),
+    ],
+)
+def test_bad_tier_options_are_refused(tiers: str, code: str) -> None:
+    assert _code(tiers=tiers) == code

@@ -312,7 +312,10 @@ def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
         rx.heading(event.card.title, as_="h1", size="7", id="event-title"),
         rx.text(event.card.summary, size="4", color=rx.color("gray", 11)),
         form_error(EventPageState.error_ja, EventPageState.error_en),
-        rx.cond(EventPageState.manage, manage_panel(EventPageState)),
+        rx.cond(
+            EventPageState.manage & EventPageState.manage.to(ManageView).is_insider,
+            manage_panel(EventPageState),
+        ),
         _facts(event),
         rsvp_panel(EventPageState),
         rx.box(safe_markdown(event.description), id="event-description", width="100%"),
