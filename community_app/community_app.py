@@ -1,8 +1,9 @@
-"""The Reflex app: plain HTTP routes from feeds/, pages from ui/, the webhook sender."""
+"""The Reflex app: plain HTTP routes from feeds/, pages from ui/, the background loops
+(webhook sender, scheduler)."""
 
 import reflex as rx
 
-from community_app import webhook_delivery
+from community_app import scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.errors import backend_exception_handler
@@ -29,6 +30,7 @@ app = rx.App(
     backend_exception_handler=backend_exception_handler,
 )
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
+app.register_lifespan_task(scheduler.run_scheduler)
 app.add_page(
     home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
 )
