@@ -32,6 +32,7 @@ from community_app.domain.models import (
     RecapLink,
     Rsvp,
 )
+from community_app.domain.participation import tier_seats
 
 UPCOMING_PAGE_SIZE = 30
 
@@ -57,6 +58,8 @@ class EventCard:
     group_slug: str
     venue_name: str
     tags: tuple[str, ...]
+    seats_left: int | None = None  # over all tiers; None when a tier has no limit
+    waiting: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,20 @@ def _tags_by_event(session: Session, event_ids: list[int]) -> dict[int, tuple[st
     return {event_id: tuple(values) for event_id, values in tags.items()}
 
 
+def _seats_by_event(session: Session, event_ids: list[int]) -> dict[int, tuple[int | None, int]]:
+    """(seats left over all tiers or None when unlimited, people waiting) per event."""
+    summary: dict[int, tuple[int | None, int]] = {}
+    for event_id, tiers in tier_seats(session, event_ids).items():
+        lefts = [tier.seats_left for tier in tiers]
+        left = None if any(value is None for value in lefts) else sum(v or 0 for v in lefts)
+        summary[event_id] = (left, sum(tier.waiting for tier in tiers))
+    return summary
+
+
 def _cards(session: Session, rows: list[tuple[Event, Group]]) -> list[EventCard]:
-    tags = _tags_by_event(session, [event.id for event, _ in rows if event.id is not None])
+    ids = [event.id for event, _ in rows if event.id is not None]
+    tags = _tags_by_event(session, ids)
+    seats = _seats_by_event(session, ids)
     return [
         EventCard(
             slug=event.slug,
@@ -136,6 +151,8 @@ def _cards(session: Session, rows: list[tuple[Event, Group]]) -> list[EventCard]
             group_slug=group.slug,
             venue_name=event.venue_name,
             tags=tags.get(event.id or 0, ()),
+            seats_left=seats.get(event.id or 0, (None, 0))[0],
+            waiting=seats.get(event.id or 0, (None, 0))[1],
         )
         for event, group in rows
     ]

@@ -25,6 +25,9 @@ class EventCardView:
     venue_name: str
     is_cancelled: bool
     tags: list[str]
+    seats_ja: str = ""
+    seats_en: str = ""
+    is_full: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +87,23 @@ def card_view(card: EventCard) -> EventCardView:
         venue_name=card.venue_name,
         is_cancelled=card.status.value == "cancelled",
         tags=list(card.tags),
+        seats_ja=_seats(card, "ja"),
+        seats_en=_seats(card, "en"),
+        is_full=card.seats_left == 0,
     )
+
+
+def _seats(card: EventCard, locale: str) -> str:
+    """``残り3席`` / ``満席・キャンセル待ち2人`` / ``3 places left``; nothing when unlimited."""
+    if card.seats_left is None:
+        return ""
+    en = locale == "en"
+    if card.seats_left == 0:
+        text = "Full" if en else "満席"
+        if card.waiting:
+            text += f" · {card.waiting} waiting" if en else f"・キャンセル待ち{card.waiting}人"
+        return text
+    return f"{card.seats_left} places left" if en else f"残り{card.seats_left}席"
 
 
 def _joined(*parts: str) -> str:

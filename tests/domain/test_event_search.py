@@ -24,7 +24,7 @@ from community_app.domain.event_search import (
     search_events,
     to_query,
 )
-from community_app.domain.models import Event, EventTag
+from community_app.domain.models import Event, EventTag, ParticipationTier
 from tests.factories import START, make_event, make_group
 
 pytestmark = pytest.mark.unit
@@ -280,17 +280,21 @@ def _counted_queries(session: Session) -> Iterator[list[tuple[str, Any]]]:
         sa_event.remove(engine, "before_cursor_execute", count)
 
 
-def test_a_page_costs_three_queries_however_many_events_and_tags(
+def test_a_page_costs_five_queries_however_many_events_tags_and_tiers(
     session: Session, now: datetime
 ) -> None:
+    """Count, page, tags, then RSVP counts and tiers for the seats left: no N+1."""
     for day in range(12):
-        _tag(session, make_event(session, **_at(day)), f"タグ{day}", "共通")
+        event = make_event(session, **_at(day))
+        _tag(session, event, f"タグ{day}", "共通")
+        session.add(ParticipationTier(event_id=event.id, name="会場", capacity=10))
 
     with _counted_queries(session) as statements:
         page = search_events(session, now=now, filters=EventFilters(text="勉強会"))
 
     assert len(page.cards) == 12 and all(len(card.tags) == 2 for card in page.cards)
-    assert len([sql for sql, _ in statements if sql.lstrip().startswith("SELECT")]) == 3
+    assert len([sql for sql, _ in statements if sql.lstrip().startswith("SELECT")]) == 5
+    assert all(card.seats_left == 10 for card in page.cards)
 
 
 # --- the query string ----------------------------------------------------------------

@@ -42,6 +42,15 @@ def event_card(event: rx.Var[EventCardView]) -> rx.Component:
                     color=rx.color("gray", 10),
                 ),
                 badge_row(event),
+                rx.cond(
+                    event.seats_ja != "",
+                    rx.badge(
+                        pick(event.seats_ja, event.seats_en),
+                        color_scheme=rx.cond(event.is_full, "red", "green"),
+                        variant="surface",
+                        class_name="card-seats",
+                    ),
+                ),
                 spacing="2",
                 align="start",
             ),
