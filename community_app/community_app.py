@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from community_app import webhook_delivery
+from community_app import calendar_import, webhook_delivery
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.errors import backend_exception_handler
@@ -29,6 +29,7 @@ app = rx.App(
     backend_exception_handler=backend_exception_handler,
 )
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
+app.register_lifespan_task(calendar_import.run_import_loop)
 app.add_page(
     home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
 )
