@@ -76,3 +76,14 @@ def my_feed_token(*, token: object) -> FeedTokenView | None:
     with write_session() as session:  # resolving the login may refresh it
         actor = actor_for(session, token, now)
         return feed_tokens.current_feed_token(session, actor=actor)
+
+
+FETCHING_OFF = "fetching is turned off on this server (FETCH_CALENDARS=false)"
+
+
+def record_fetching_off(target: FetchTarget) -> None:
+    """Called after the permission check of ``fetch_target_for``."""
+    with write_session() as session:
+        external_calendars.record_fetch_failure(
+            session, calendar_id=target.calendar_id, error=FETCHING_OFF, now=datetime.now(UTC)
+        )

@@ -149,6 +149,8 @@ class GroupCalendarState(FormMixin, rx.State):
         if get_settings().fetch_calendars:
             async with guarded_client() as client:
                 await refresh(target, client=client, now=datetime.now(UTC))
+        else:  # say so on the source rather than do nothing silently
+            await asyncio.to_thread(calendar_actions.record_fetching_off, target)
         await self._refresh()
 
 
