@@ -327,7 +327,9 @@ _TABLES = {
         " FROM webhooks ORDER BY id"
     ),
     "external_calendars": "SELECT * FROM external_calendars ORDER BY id",
-    "feed_tokens": "SELECT id, member_id, token_hash, created_at, revoked_at FROM feed_tokens ORDER BY id",
+    "feed_tokens": (
+        "SELECT id, member_id, token_hash, created_at, revoked_at FROM feed_tokens ORDER BY id"
+    ),
 }
 
 
