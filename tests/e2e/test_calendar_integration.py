@@ -46,7 +46,7 @@ def test_the_event_page_offers_google_outlook_and_ics_without_the_join_url(
 ) -> None:
     slug, join_url = _published_event_with_join_url()
     page = new_page(browser)
-    Capture(page, app).visit(f"/events/{quote(slug)}")
+    Capture(page, app).visit(f"/events/{slug}")
     buttons = page.locator("#calendar-buttons")
     expect(buttons).to_be_visible(timeout=TIMEOUT_MS)
 
