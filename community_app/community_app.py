@@ -3,9 +3,10 @@
 
 import reflex as rx
 
-from community_app import scheduler, webhook_delivery
+from community_app import calendar_import, scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
+from community_app.ui.components.calendar_links import CalendarLinksState
 from community_app.ui.errors import backend_exception_handler
 from community_app.ui.pages import (
     account,
@@ -14,10 +15,12 @@ from community_app.ui.pages import (
     event,
     event_form,
     events,
+    group_calendar,
     group_webhooks,
     groups,
     home,
     login,
+    my_calendar,
     notifications,
     proposals,
 )
@@ -31,6 +34,7 @@ app = rx.App(
 )
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
 app.register_lifespan_task(scheduler.run_scheduler)
+app.register_lifespan_task(calendar_import.run_import_loop)
 app.add_page(
     home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
 )
@@ -44,7 +48,7 @@ app.add_page(
     event.event_page,
     route=event.ROUTE,
     title=TITLE,
-    on_load=[AuthState.refresh, event.EventPageState.load],
+    on_load=[AuthState.refresh, event.EventPageState.load, CalendarLinksState.load],
 )
 app.add_page(login.login_page, route="/login", title=TITLE, on_load=AuthState.refresh)
 app.add_page(login.signup_page, route="/signup", title=TITLE, on_load=AuthState.refresh)
@@ -68,6 +72,7 @@ app.add_page(
         AuthState.refresh,
         groups.GroupPageState.load,
         group_webhooks.GroupWebhooksState.load,
+        group_calendar.GroupCalendarState.load,
     ],
 )
 app.add_page(
@@ -111,4 +116,10 @@ app.add_page(
     route=notifications.ROUTE,
     title=TITLE,
     on_load=[AuthState.refresh, notifications.NotificationsState.load],
+)
+app.add_page(
+    my_calendar.my_calendar_page,
+    route=my_calendar.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, my_calendar.MyCalendarState.load],
 )

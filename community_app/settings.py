@@ -35,6 +35,7 @@ class Settings:
     seed_demo: bool
     port: int
     send_webhooks: bool = True  # off in the browser tests: no traffic leaves the machine
+    fetch_calendars: bool = True  # import partners' calendars (off in the browser tests)
 
     @property
     def is_production(self) -> bool:
@@ -142,6 +143,7 @@ def load_settings() -> Settings:
         seed_demo=_parse_bool("SEED_DEMO", _env("SEED_DEMO", "true") or "true"),
         port=port,
         send_webhooks=_parse_bool("SEND_WEBHOOKS", _env("SEND_WEBHOOKS", "true") or "true"),
+        fetch_calendars=_parse_bool("FETCH_CALENDARS", _env("FETCH_CALENDARS", "true") or "true"),
     )
 
 

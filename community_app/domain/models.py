@@ -415,6 +415,7 @@ class ExternalCalendar(SQLModel, table=True):
     url: str = Field(max_length=500)
     is_active: bool = Field(default=True)
     etag: str = Field(default="", max_length=255)
+    last_modified: str = Field(default="", max_length=64)  # the source's Last-Modified
     last_fetched_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_error: str = Field(default="", max_length=500)
     created_at: datetime = _created()

@@ -120,6 +120,16 @@ def can_manage_webhooks(actor: Actor, group_id: int) -> bool:
     return is_organiser_of(actor, group_id) or is_admin(actor)
 
 
+def can_use_personal_feed(actor: Actor) -> bool:
+    """Create, rotate and revoke one's own personal calendar feed token."""
+    return is_signed_in(actor)
+
+
+def can_manage_external_calendars(actor: Actor, group_id: int) -> bool:
+    """Add, refresh and remove the partner calendars a group imports."""
+    return is_organiser_of(actor, group_id) or is_admin(actor)
+
+
 def require(allowed: bool) -> None:
     """Raise ``PermissionDenied`` unless ``allowed``; call it before touching anything."""
     if allowed is not True:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from community_app.i18n import (
     eventlist_messages,
+    feeds_messages,
     inbox_messages,
     proposals_messages,
     rsvp_messages,
@@ -305,5 +306,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     eventlist_messages.MESSAGES,
     rsvp_messages.MESSAGES,
     webhooks_messages.MESSAGES,
+    feeds_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

@@ -47,6 +47,8 @@ TRUTH_TABLE: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "can_propose_events":     (False, True,  False, True,  True),
     "can_read_audit_log":     (False, False, False, False, True),
     "can_manage_webhooks":    (False, False, False, True,  True),
+    "can_use_personal_feed":  (False, True,  True,  True,  True),
+    "can_manage_external_calendars": (False, False, False, True, True),
 }
 # fmt: on
 

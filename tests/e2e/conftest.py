@@ -65,6 +65,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def app(demo_database: str) -> Iterator[AppHarnessProd]:
     # The app under test queues webhooks but never sends them: tests talk to loopback only.
     os.environ["SEND_WEBHOOKS"] = "false"
+    os.environ["FETCH_CALENDARS"] = "false"
     reset_configuration()
     with AppHarnessProd.create(root=PROJECT_ROOT, app_name="community_app") as harness:
         yield harness

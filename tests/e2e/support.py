@@ -39,6 +39,7 @@ _STATES = "reflex___state____state.community_app___ui___"
 AUTH_STATE = _STATES + "auth____auth_state"
 GROUP_PAGE_STATE = _STATES + "pages___groups____group_page_state"
 GROUP_WEBHOOKS_STATE = _STATES + "pages___group_webhooks____group_webhooks_state"
+GROUP_CALENDAR_STATE = _STATES + "pages___group_calendar____group_calendar_state"
 ACCOUNT_STATE = _STATES + "pages___account____account_state"
 PASSWORD_STATE = _STATES + "pages___account____password_state"
 LOGIN_STATE = _STATES + "pages___login____login_state"
@@ -324,6 +325,10 @@ _TABLES = {
     "webhooks": (
         "SELECT id, group_id, kind, url, signing_secret, is_active, created_at"
         " FROM webhooks ORDER BY id"
+    ),
+    "external_calendars": "SELECT * FROM external_calendars ORDER BY id",
+    "feed_tokens": (
+        "SELECT id, member_id, token_hash, created_at, revoked_at FROM feed_tokens ORDER BY id"
     ),
 }
 

@@ -21,10 +21,11 @@ from sqlalchemy import text
 from community_app.db import read_session, write_session
 from community_app.domain.enums import EventStatus, MembershipStatus, WebhookKind
 from community_app.domain.events import new_event_uid
-from community_app.domain.models import Event, Webhook
+from community_app.domain.models import Event, ExternalCalendar, Webhook
 from tests.e2e.support import (
     ADMIN_STATE,
     EVENT_PAGE_STATE,
+    GROUP_CALENDAR_STATE,
     GROUP_PAGE_STATE,
     GROUP_WEBHOOKS_STATE,
     REVIEW_STATE,
@@ -140,6 +141,50 @@ def _remove_webhook() -> tuple[str, dict[str, Any], Callable[[], bool]]:
         f"{GROUP_WEBHOOKS_STATE}.remove",
         {"webhook_id": webhook_id},
         lambda: _scalar(check, w=webhook_id) == 0,
+    )
+
+
+def _add_calendar() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    url = f"https://partner.example.org/{uuid.uuid4().hex[:8]}.ics"
+    check = "SELECT count(*) FROM external_calendars WHERE url = :u"
+    return (
+        f"{GROUP_CALENDAR_STATE}.add",
+        {"form_data": {"name": "まちの NPO", "url": url}},
+        lambda: _scalar(check, u=url) == 1,
+    )
+
+
+def _partner_calendar() -> int:
+    with write_session() as session:
+        calendar = ExternalCalendar(
+            group_id=group_id(OWN_GROUP, session=session),
+            name="まちの NPO",
+            url=f"https://partner.example.org/{uuid.uuid4().hex[:8]}.ics",
+        )
+        session.add(calendar)
+        session.flush()
+        assert calendar.id is not None
+        return calendar.id
+
+
+def _remove_calendar() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    calendar_id = _partner_calendar()
+    check = "SELECT count(*) FROM external_calendars WHERE id = :c"
+    return (
+        f"{GROUP_CALENDAR_STATE}.remove",
+        {"calendar_id": calendar_id},
+        lambda: _scalar(check, c=calendar_id) == 0,
+    )
+
+
+def _fetch_calendar() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    # The app under test fetches nothing (FETCH_CALENDARS=false): it records so instead.
+    calendar_id = _partner_calendar()
+    check = "SELECT count(*) FROM external_calendars WHERE id = :c AND last_error != ''"
+    return (
+        f"{GROUP_CALENDAR_STATE}.fetch_now",
+        {"calendar_id": calendar_id},
+        lambda: _scalar(check, c=calendar_id) == 1,
     )
 
 
@@ -276,6 +321,9 @@ MATRIX: dict[str, Case] = {
     "GroupPageState.edit_group": Case(ORGANISERS, _edit_group),
     "GroupWebhooksState.add": Case(ORGANISERS, _add_webhook),
     "GroupWebhooksState.remove": Case(ORGANISERS, _remove_webhook),
+    "GroupCalendarState.add": Case(ORGANISERS, _add_calendar),
+    "GroupCalendarState.remove": Case(ORGANISERS, _remove_calendar),
+    "GroupCalendarState.fetch_now": Case(ORGANISERS, _fetch_calendar),
     "AdminState.create_group": Case(ADMIN, _create_group),
     "AdminState.appoint": Case(ADMIN, _appoint),
     "AdminState.demote": Case(ADMIN, _demote),

@@ -171,6 +171,7 @@ def account_page() -> rx.Component:
     return layout(
         rx.vstack(
             _profile_form(),
+            rx.link(tr("account.my_calendar"), href="/calendar", id="my-calendar-link"),
             _password_form(),
             rx.button(
                 tr("auth.logout"), on_click=AuthState.log_out, variant="outline", id="logout-button"

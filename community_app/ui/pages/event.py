@@ -15,6 +15,7 @@ from community_app.i18n import translate
 from community_app.i18n.proposals_messages import CANNED_REASONS
 from community_app.ui import event_actions
 from community_app.ui.auth import AuthState
+from community_app.ui.components.calendar_links import calendar_buttons
 from community_app.ui.components.event_card import badge_row
 from community_app.ui.components.event_manage import manage_panel, recap_section
 from community_app.ui.components.forms import FormMixin, form_error, text_value
@@ -317,6 +318,7 @@ def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
             manage_panel(EventPageState),
         ),
         _facts(event),
+        calendar_buttons(),
         rsvp_panel(EventPageState),
         rx.box(safe_markdown(event.description), id="event-description", width="100%"),
         _section("event.hosts", event.hosts),

@@ -24,6 +24,7 @@ from community_app.ui.components.forms import (
 )
 from community_app.ui.components.layout import layout
 from community_app.ui.locale import pick, tr
+from community_app.ui.pages.group_calendar import group_calendar_section
 from community_app.ui.pages.group_webhooks import webhooks_section
 from community_app.ui.policy import Access, handler
 from community_app.ui.views import EventCardView, card_view
@@ -376,6 +377,7 @@ def _group_body(group: rx.Var[GroupCardView]) -> rx.Component:
         _management(),
         _edit_form(group),
         webhooks_section(),
+        group_calendar_section(),
         rx.heading(tr("home.title"), as_="h2", size="5"),
         rx.vstack(rx.foreach(GroupPageState.upcoming, event_card), spacing="3", width="100%"),
         spacing="4",
