@@ -7,6 +7,7 @@ this one (same shape), merged below. A key may be defined only once.
 from __future__ import annotations
 
 from community_app.i18n import (
+    attendees_messages,
     eventlist_messages,
     inbox_messages,
     proposals_messages,
@@ -303,5 +304,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     inbox_messages.MESSAGES,
     eventlist_messages.MESSAGES,
     webhooks_messages.MESSAGES,
+    attendees_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)
