@@ -87,13 +87,13 @@ class AttendeeList:
 
 def managed_event(session: Session, *, actor: Actor, event_id: object, lock: bool) -> Event:
     """The event, if ``actor`` may manage its attendees. Visitors are refused before any
-    read; an unpublished event the actor may not even see is "not found"."""
+    read; an event the actor may not even see (someone else's draft) is "not found"."""
     require(is_signed_in(actor))
     found = locked_event(session, event_id) if lock else session.get(Event, as_id(event_id))
     if found is None or found.external_calendar_id is not None:
         raise NotFound("event_not_found")
     event = found
-    if not can_review_proposals(actor, event.group_id) and not can_view_event(actor, event):
+    if not can_view_event(actor, event):  # a draft is its proposer's alone
         raise NotFound("event_not_found")
     require(can_review_proposals(actor, event.group_id))
     return event

@@ -190,14 +190,15 @@ def test_only_the_groups_organisers_and_admins_manage_attendees(
         assert snapshot(session) == before
 
 
-def test_an_unpublished_event_is_not_found_for_those_who_may_not_see_it(
-    session: Session, now: datetime
+@pytest.mark.parametrize("role", ["other_organiser", "organiser", "admin"])
+def test_a_draft_is_not_found_even_for_the_groups_organisers(
+    session: Session, now: datetime, role: str
 ) -> None:
     world = build_world(session)
     draft = make_event(session, group_id=world.group.id, status="draft", published_at=None)
     with pytest.raises(NotFound):
         attendees.list_attendees(
-            session, actor=world.actor(session, "other_organiser"), event_id=draft.id, now=now
+            session, actor=world.actor(session, role), event_id=draft.id, now=now
         )
 
 

@@ -30,14 +30,14 @@ class CheckInState(FormMixin, rx.State):
     async def load(self) -> None:
         """The event's title (public): nothing else is read until the member submits."""
         self._clear_error()
-        self.done, self.not_found, self.title, self._event_id = False, False, "", 0
-        self.slug = slug_from_path(self.router.url.path, suffix="/checkin")
+        self.done, self.not_found, self.title, self.slug, self._event_id = False, False, "", "", 0
+        slug = slug_from_path(self.router.url.path, suffix="/checkin")
         try:
-            target = await asyncio.to_thread(attendee_actions.checkin_target, slug=self.slug)
+            target = await asyncio.to_thread(attendee_actions.checkin_target, slug=slug)
         except NotFound:
             self.not_found = True
             return
-        self._event_id, self.title = target.event_id, target.title
+        self._event_id, self.title, self.slug = target.event_id, target.title, slug
 
     @handler(Access.SIGNED_IN)
     async def submit(self, form_data: dict[str, object]) -> None:
