@@ -11,7 +11,9 @@ from community_app.ui.errors import backend_exception_handler
 from community_app.ui.pages import (
     account,
     admin,
+    attendees,
     audit,
+    checkin,
     event,
     event_form,
     events,
@@ -122,4 +124,16 @@ app.add_page(
     route=my_calendar.ROUTE,
     title=TITLE,
     on_load=[AuthState.refresh, my_calendar.MyCalendarState.load],
+)
+app.add_page(
+    attendees.attendees_page,
+    route=attendees.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, attendees.AttendeesState.load],
+)
+app.add_page(
+    checkin.checkin_page,
+    route=checkin.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, checkin.CheckInState.load],
 )

@@ -7,6 +7,7 @@ this one (same shape), merged below. A key may be defined only once.
 from __future__ import annotations
 
 from community_app.i18n import (
+    attendees_messages,
     eventlist_messages,
     feeds_messages,
     inbox_messages,
@@ -307,5 +308,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     rsvp_messages.MESSAGES,
     webhooks_messages.MESSAGES,
     feeds_messages.MESSAGES,
+    attendees_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

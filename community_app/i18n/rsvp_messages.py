@@ -33,8 +33,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.tier_not_found": "参加枠が見つかりません。ページを再読み込みしてください。",
         "error.no_rsvp": "このイベントへの申し込みはありません。",
         "error.capacity_below_going": "すでに参加が確定している人数より少ない定員にはできません。",
-        "error.not_a_lottery": "この参加枠は抽選ではありません。",
-        "error.lottery_already_drawn": "この抽選はすでに行われました。",
         "error.not_a_series": "このイベントは繰り返し開催ではありません。",
     },
     "en": {
@@ -67,8 +65,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.tier_not_found": "Tier not found. Please reload the page.",
         "error.no_rsvp": "You have no RSVP for this event.",
         "error.capacity_below_going": "The capacity cannot be lower than the number of people already going.",
-        "error.not_a_lottery": "This tier is not a lottery.",
-        "error.lottery_already_drawn": "This lottery was already drawn.",
         "error.not_a_series": "This event is not part of a series.",
     },
 }

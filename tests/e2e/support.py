@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -25,8 +25,9 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from community_app.db import read_session, write_session
-from community_app.domain.enums import GroupRole, MembershipStatus
-from community_app.domain.models import Group, Member, Membership
+from community_app.domain.enums import EventStatus, GroupRole, MembershipStatus, RsvpStatus
+from community_app.domain.events import new_event_uid
+from community_app.domain.models import Event, Group, Member, Membership, ParticipationTier, Rsvp
 from community_app.domain.passwords import hash_password
 from community_app.domain.sessions import start_session
 
@@ -47,6 +48,8 @@ ADMIN_STATE = _STATES + "pages___admin____admin_state"
 LOCALE_STATE = _STATES + "locale____locale_state"
 EVENT_PAGE_STATE = _STATES + "pages___event____event_page_state"
 REVIEW_STATE = _STATES + "pages___proposals____review_state"
+ATTENDEES_STATE = _STATES + "pages___attendees____attendees_state"
+CHECKIN_STATE = _STATES + "pages___checkin____check_in_state"
 LOCALE_CHANGED = re.compile(r'"locale_rx_state_"\s*:')
 
 
@@ -321,6 +324,8 @@ _TABLES = {
     "events": "SELECT * FROM events ORDER BY id",
     "event_transitions": "SELECT * FROM event_transitions ORDER BY id",
     "recap_links": "SELECT * FROM recap_links ORDER BY id",
+    "participation_tiers": "SELECT * FROM participation_tiers ORDER BY id",
+    "rsvps": "SELECT * FROM rsvps ORDER BY id",
     # failure_count and last_status move when the sender tries: not a change an attack makes
     "webhooks": (
         "SELECT id, group_id, kind, url, signing_secret, is_active, created_at"
@@ -339,6 +344,75 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
             table: [tuple(row) for row in session.execute(text(query))]
             for table, query in _TABLES.items()
         }
+
+
+@dataclass(frozen=True)
+class RsvpEvent:
+    event_id: int
+    slug: str
+    tier_ids: tuple[int, ...]
+
+
+def rsvp_event(
+    group_slug: str, *, capacities: Iterable[int | None] = (1,), ended: bool = False, **tier: Any
+) -> RsvpEvent:
+    """A published event of the group, starting in two weeks (or ended an hour ago),
+    with one tier per capacity (extra tier fields in ``tier``)."""
+    now = datetime.now(UTC)
+    starts = now - timedelta(hours=3) if ended else now + timedelta(days=14)
+    with write_session() as session:
+        event = Event(
+            uid=new_event_uid(),
+            slug=f"参加者-{uuid.uuid4().hex[:8]}",
+            title="参加者の勉強会",
+            group_id=group_id(group_slug, session=session),
+            status=EventStatus.APPROVED,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            published_at=starts - timedelta(days=7),
+        )
+        session.add(event)
+        session.flush()
+        assert event.id is not None
+        tiers = []
+        for position, capacity in enumerate(capacities):
+            row = ParticipationTier(
+                event_id=event.id,
+                name=f"参加枠{position + 1}",
+                name_en=f"Tier {position + 1}",
+                capacity=capacity,
+                position=position,
+                **tier,
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            tiers.append(row.id)
+        return RsvpEvent(event.id, event.slug, tuple(tiers))
+
+
+def add_rsvp(event: RsvpEvent, member_id: int, *, tier: int = 0, status: str = "going") -> int:
+    """An RSVP to the ``tier``-th tier of ``event``, queued now; returns its id."""
+    with write_session() as session:
+        row = Rsvp(
+            event_id=event.event_id,
+            tier_id=event.tier_ids[tier],
+            member_id=member_id,
+            status=RsvpStatus(status),
+            queued_at=datetime.now(UTC),
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
+
+
+def rsvp_row(rsvp_id: int) -> tuple[str, int, datetime | None]:
+    """(status, tier id, checked-in time) of an RSVP, read now."""
+    with read_session() as session:
+        row = session.get(Rsvp, rsvp_id)
+        assert row is not None
+        return row.status.value, row.tier_id, row.checked_in_at
 
 
 def membership_status(membership_id: int) -> str | None:

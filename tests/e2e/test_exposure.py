@@ -28,11 +28,13 @@ from tests.e2e.support import (
     Account,
     Capture,
     add_membership,
+    add_rsvp,
     create_account,
     found,
     group_id,
     log_in,
     new_page,
+    rsvp_event,
 )
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +54,20 @@ class Planted:
     feed_token: str
     applicant_name: str
     submitted_title: str
+    own_attendee_name: str  # going to an event of the organised group
+    other_attendee_name: str  # going to an event of the other group only
+
+
+def _plant_attendee(group_slug: str, name: str) -> None:
+    """A member going to a fresh event of the group, whose check-in code is planted
+    long enough that no other text can contain it by chance."""
+    event = rsvp_event(group_slug)
+    add_rsvp(event, create_account(name).member_id)
+    with write_session() as session:
+        row = session.get(Event, event.event_id)
+        assert row is not None
+        row.checkin_code = secrets.token_hex(8).upper()
+        session.add(row)
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +105,20 @@ def planted(app: AppHarnessProd) -> Planted:
             )
     applicant = create_account("申請中 一郎")
     add_membership(ORGANISED_GROUP, applicant.member_id, MembershipStatus.PENDING)
-    return Planted(other_token, feed_token, applicant.display_name, titles[EventStatus.SUBMITTED])
+    own_attendee, other_attendee = (
+        f"参加者 {secrets.token_hex(4)}",
+        f"よその {secrets.token_hex(4)}",
+    )
+    _plant_attendee(ORGANISED_GROUP, own_attendee)
+    _plant_attendee(OTHER_GROUP, other_attendee)
+    return Planted(
+        other_token,
+        feed_token,
+        applicant.display_name,
+        titles[EventStatus.SUBMITTED],
+        own_attendee,
+        other_attendee,
+    )
 
 
 def _is_public(event: Event) -> bool:
@@ -116,6 +145,8 @@ def routes() -> list[str]:
         *(f"/groups/{slug}" for slug in group_slugs),
         *(f"/events/{event.slug}" for event in events if not _is_public(event)),
         *(f"/events/{event.slug}/edit" for event in events),
+        *(f"/events/{event.slug}/attendees" for event in events),
+        *(f"/events/{event.slug}/checkin" for event in events if _is_public(event)),
     ]
 
 
@@ -163,6 +194,17 @@ def database_secrets(
         ),
         *((f"secret of webhook {w.id}", w.signing_secret) for w in webhooks),
         *((f"URL of webhook {w.id}", w.url) for w in webhooks if w.group_id != organised_group),
+        *(
+            (f"check-in code of event {e.id}", e.checkin_code)
+            for e in events
+            if len(e.checkin_code) >= 12 and not _organised_by_viewer(e, organised_group)
+        ),
+        ("an attendee of another group's event", planted.other_attendee_name),
+        *(
+            [("an attendee, to someone who does not organise", planted.own_attendee_name)]
+            if organised_group is None
+            else []
+        ),
     ]
 
 
@@ -257,6 +299,7 @@ def test_an_organiser_receives_their_members_names_and_no_secret(
     assert organiser.display_name in capture.everything()
     assert planted.submitted_title in capture.everything()  # the review queue
     assert "hooks.example.org/services/" in capture.everything()  # their own webhook, shortened
+    assert planted.own_attendee_name in capture.everything()  # their own event's attendees
     assert_nothing_secret(
         capture, planted, own_email=organiser.email, organised_group=group_id(ORGANISED_GROUP)
     )

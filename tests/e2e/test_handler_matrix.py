@@ -19,11 +19,12 @@ from reflex.testing import AppHarnessProd
 from sqlalchemy import text
 
 from community_app.db import read_session, write_session
-from community_app.domain.enums import EventStatus, MembershipStatus, WebhookKind
+from community_app.domain.enums import EventStatus, MembershipStatus, TierAllocation, WebhookKind
 from community_app.domain.events import new_event_uid
 from community_app.domain.models import Event, ExternalCalendar, Webhook
 from tests.e2e.support import (
     ADMIN_STATE,
+    ATTENDEES_STATE,
     EVENT_PAGE_STATE,
     GROUP_CALENDAR_STATE,
     GROUP_PAGE_STATE,
@@ -32,11 +33,14 @@ from tests.e2e.support import (
     Account,
     Capture,
     add_membership,
+    add_rsvp,
     create_account,
     group_id,
     log_in,
     membership_status,
     new_page,
+    rsvp_event,
+    rsvp_row,
     send_event,
     snapshot,
 )
@@ -311,7 +315,93 @@ def _repeat() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     )
 
 
+def _attendee(status: str = "going", *, ended: bool = False) -> tuple[int, list[int]]:
+    """An RSVP in ``status`` to a fresh event of the organiser's group (two tiers)."""
+    event = rsvp_event(OWN_GROUP, capacities=(5, 5), ended=ended)
+    return add_rsvp(event, _member_of_own_group(), status=status), list(event.tier_ids)
+
+
+RsvpEffect = Callable[[tuple[str, int, Any], list[int]], bool]
+
+
+def _attendee_case(
+    handler: str, status: str, payload: dict[str, Any], effect: RsvpEffect
+) -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    rsvp_id, tiers = _attendee(status)
+    arguments = {
+        "rsvp_id": rsvp_id,
+        **{k: tiers[1] if v == "tier" else v for k, v in payload.items()},
+    }
+    return f"{ATTENDEES_STATE}.{handler}", arguments, lambda: effect(rsvp_row(rsvp_id), tiers)
+
+
+def _approve_attendee() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    return _attendee_case("decide", "pending", {"approve": True}, lambda r, t: r[0] == "going")
+
+
+def _remove_attendee() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    return _attendee_case("remove", "going", {}, lambda r, t: r[0] == "cancelled")
+
+
+def _move_attendee() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    return _attendee_case("move", "going", {"tier_id": "tier"}, lambda r, t: r[1] == t[1])
+
+
+def _check_in() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    return _attendee_case(
+        "set_checked_in", "going", {"checked_in": True}, lambda r, t: r[2] is not None
+    )
+
+
+def _close_attendance() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    event = rsvp_event(OWN_GROUP, ended=True)
+    rsvp_id = add_rsvp(event, _member_of_own_group())
+    return (
+        f"{ATTENDEES_STATE}.close_attendance",
+        {"event_id": event.event_id},
+        lambda: rsvp_row(rsvp_id)[0] == "no_show",
+    )
+
+
+def _show_code() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    event = rsvp_event(OWN_GROUP)
+    check = "SELECT checkin_code FROM events WHERE id = :e"
+    return (
+        f"{ATTENDEES_STATE}.show_code",
+        {"event_id": event.event_id},
+        lambda: len(_scalar(check, e=event.event_id) or "") == 6,
+    )
+
+
+def _download_csv() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    event = rsvp_event(OWN_GROUP)
+    check = "SELECT count(*) FROM audit_log WHERE action = 'export_attendees' AND target_id = :e"
+    return (
+        f"{ATTENDEES_STATE}.download_csv",
+        {"event_id": event.event_id},
+        lambda: _scalar(check, e=event.event_id) == 1,
+    )
+
+
+def _draw() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    event = rsvp_event(OWN_GROUP, allocation=TierAllocation.LOTTERY)
+    check = "SELECT lottery_drawn_at FROM participation_tiers WHERE id = :t"
+    return (
+        f"{ATTENDEES_STATE}.draw",
+        {"tier_id": event.tier_ids[0]},
+        lambda: _scalar(check, t=event.tier_ids[0]) is not None,
+    )
+
+
 MATRIX: dict[str, Case] = {
+    "AttendeesState.decide": Case(ORGANISERS, _approve_attendee),
+    "AttendeesState.remove": Case(ORGANISERS, _remove_attendee),
+    "AttendeesState.move": Case(ORGANISERS, _move_attendee),
+    "AttendeesState.set_checked_in": Case(ORGANISERS, _check_in),
+    "AttendeesState.close_attendance": Case(ORGANISERS, _close_attendance),
+    "AttendeesState.show_code": Case(ORGANISERS, _show_code),
+    "AttendeesState.download_csv": Case(ORGANISERS, _download_csv),
+    "AttendeesState.draw": Case(ORGANISERS, _draw),
     "EventPageState.review": Case(ORGANISERS, _review),
     "EventPageState.repeat": Case(ORGANISERS, _repeat),
     "EventPageState.post_recap": Case(ORGANISERS, _post_recap),
@@ -376,6 +466,7 @@ def test_every_privileged_handler_is_in_the_matrix() -> None:
     # These only read (see test_exposure and test_notifications): nothing to change.
     read_only = {
         "AdminState.load",
+        "AttendeesState.load",
         "ReviewState.load",
         "AuditState.load",
         "AuditState.apply_filters",
