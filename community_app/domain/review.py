@@ -97,6 +97,7 @@ class ViewerEvent:
     can_duplicate: bool
     can_post_recap: bool
     can_repeat: bool  # an organiser may turn it into a recurring series
+    is_reviewer: bool  # an organiser of the group (or admin): manages the attendees
     in_series: bool
     moves: tuple[EventStatus, ...]  # the status changes this viewer may make now
     history: tuple[HistoryEntry, ...]  # for the proposer and reviewers only
@@ -245,6 +246,7 @@ def get_event_for_viewer(
         and event.status in (S.APPROVED, S.DRAFT)
         and event.starts_at > now,
         in_series=event.series_id is not None,
+        is_reviewer=reviewer,
         moves=tuple(
             to for to in sorted(ALLOWED_TRANSITIONS[event.status]) if may_move(actor, event, to)
         ),

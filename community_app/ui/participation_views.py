@@ -33,6 +33,7 @@ class ParticipationView:
     is_open: bool
     in_series: bool
     join_url: str  # only filled for those who may see it (see domain/participation.py)
+    checkin_href: str = ""  # self check-in, for members who are going
 
 
 def seats_text(tier: TierSeats, locale: str) -> str:
@@ -87,7 +88,9 @@ def _status_text(panel: RsvpPanel, locale: str) -> str:
     return text
 
 
-def participation_view(panel: RsvpPanel, *, event_id: int, timezone: str) -> ParticipationView:
+def participation_view(
+    panel: RsvpPanel, *, event_id: int, timezone: str, event_path: str = ""
+) -> ParticipationView:
     mine = panel.mine.tier_id if panel.mine else 0
     return ParticipationView(
         event_id=event_id,
@@ -112,4 +115,7 @@ def participation_view(panel: RsvpPanel, *, event_id: int, timezone: str) -> Par
         is_open=panel.is_open,
         in_series=panel.in_series,
         join_url=panel.join_url,
+        checkin_href=event_path + "/checkin"
+        if panel.mine and panel.mine.status == RsvpStatus.GOING and event_path
+        else "",
     )

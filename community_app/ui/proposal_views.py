@@ -67,6 +67,7 @@ class ManageView:
     can_post_recap: bool
     can_repeat: bool
     in_series: bool
+    attendees_href: str  # for the group's organisers; empty for everyone else
     proposer_moves: list[MoveView]
     reviewer_moves: list[MoveView]
     history: list[HistoryView]
@@ -128,6 +129,7 @@ def manage_view(viewer: ViewerEvent) -> ManageView:
             or viewer.can_post_recap
             or viewer.can_repeat
             or viewer.history
+            or viewer.is_reviewer
         ),
         status=viewer.status.value,
         status_ja=status_ja,
@@ -139,6 +141,7 @@ def manage_view(viewer: ViewerEvent) -> ManageView:
         can_duplicate=viewer.can_duplicate,
         can_post_recap=viewer.can_post_recap,
         can_repeat=viewer.can_repeat,
+        attendees_href=event_href(slug) + "/attendees" if viewer.is_reviewer else "",
         in_series=viewer.in_series,
         proposer_moves=[_move(to) for to in viewer.moves if to not in REVIEWER_MOVES],
         reviewer_moves=[_move(to) for to in viewer.moves if to in REVIEWER_MOVES],

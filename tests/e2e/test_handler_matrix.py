@@ -247,7 +247,7 @@ def _proposal(status: str, *, started: bool = False) -> int:
         event = Event(
             uid=new_event_uid(),
             slug=f"行列-{uuid.uuid4().hex[:8]}",
-            title="行列の勉強会",
+            title=f"行列の勉強会 {uuid.uuid4().hex[:6]}",
             group_id=group_id(OWN_GROUP, session=session),
             proposer_id=proposer,
             status=EventStatus(status),

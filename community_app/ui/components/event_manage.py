@@ -160,6 +160,14 @@ def manage_panel(state: Any) -> rx.Component:
                     ),
                 ),
                 rx.cond(
+                    manage.attendees_href != "",
+                    rx.link(
+                        rx.button(tr("manage.attendees"), variant="outline"),
+                        href=manage.attendees_href,
+                        id="attendees-link",
+                    ),
+                ),
+                rx.cond(
                     manage.can_duplicate,
                     rx.button(
                         tr("manage.duplicate"),

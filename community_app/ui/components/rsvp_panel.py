@@ -69,6 +69,10 @@ def _mine(state: Any, view: rx.Var[ParticipationView]) -> rx.Component:
                 ),
             ),
             rx.cond(
+                view.checkin_href != "",
+                rx.link(tr("rsvp.checkin"), href=view.checkin_href, id="checkin-link", size="2"),
+            ),
+            rx.cond(
                 view.is_open,
                 rx.button(
                     tr("rsvp.cancel"), variant="outline", color_scheme="red", size="1",

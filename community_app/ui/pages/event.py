@@ -77,7 +77,10 @@ class EventPageState(FormMixin, rx.State):
             return
         self.event, self.manage = detail_view(viewer.detail), manage_view(viewer)
         self.participation = participation_view(
-            panel, event_id=viewer.detail.event_id, timezone=viewer.detail.card.timezone
+            panel,
+            event_id=viewer.detail.event_id,
+            timezone=viewer.detail.card.timezone,
+            event_path=event_href(viewer.detail.card.slug),
         )
 
     async def _rsvp_action(self, action, **arguments) -> list[rx.event.EventSpec]:  # type: ignore[no-untyped-def]
