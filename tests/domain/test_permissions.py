@@ -47,6 +47,9 @@ TRUTH_TABLE: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "can_propose_events":     (False, True,  False, True,  True),
     "can_read_audit_log":     (False, False, False, False, True),
     "can_manage_webhooks":    (False, False, False, True,  True),
+    "can_post_ideas":         (False, True,  False, True,  True),
+    "can_moderate_ideas":     (False, False, False, True,  True),
+    "can_turn_ideas_into_events": (False, False, False, True,  True),
 }
 # fmt: on
 
