@@ -168,11 +168,14 @@ def _events(session: Session, actor: Actor, idea_id: int) -> list[IdeaEvent]:
     ]
 
 
-def idea_of_event(session: Session, *, event_id: int) -> tuple[str, str] | None:
-    """(slug, title) of the idea an event was made from, for a link on the event page."""
-    row = session.exec(
-        select(ProjectIdea.slug, ProjectIdea.title)
-        .join(Event, col(Event.idea_id) == col(ProjectIdea.id))
-        .where(Event.id == event_id)
-    ).first()
-    return (row[0], row[1]) if row else None
+def idea_link_for_event(
+    session: Session, *, actor: Actor, event_slug: object
+) -> tuple[str, str] | None:
+    """(slug, title) of the idea an event was made from, for a link on the event page;
+    None when there is none or the viewer may not see the event."""
+    slug = as_text(event_slug, code="event_not_found", max_length=200)
+    event = session.exec(select(Event).where(Event.slug == slug)).first()
+    if event is None or event.idea_id is None or not can_view_event(actor, event):
+        return None
+    idea = session.get(ProjectIdea, event.idea_id)
+    return (idea.slug, idea.title) if idea else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from community_app.i18n import (
     eventlist_messages,
+    ideas_messages,
     inbox_messages,
     proposals_messages,
     webhooks_messages,
@@ -303,5 +304,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     inbox_messages.MESSAGES,
     eventlist_messages.MESSAGES,
     webhooks_messages.MESSAGES,
+    ideas_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from community_app.domain.enums import EventStatus, IdeaStatus, NotificationKind
 from community_app.domain.errors import DomainError, PermissionDenied
 from community_app.domain.idea_board import list_ideas
-from community_app.domain.idea_detail import get_idea_detail, idea_of_event
+from community_app.domain.idea_detail import get_idea_detail, idea_link_for_event
 from community_app.domain.idea_events import turn_idea_into_event
 from community_app.domain.idea_posting import join_idea, post_idea
 from community_app.domain.ideas import archive_idea
@@ -170,7 +170,13 @@ def test_an_idea_can_lead_to_a_series_of_events_linked_both_ways(
         session, actor=load_actor(session, member_id=None), slug=idea.slug, now=now
     )
     assert [e.slug for e in visitor.events] == [first.slug]  # the draft stays private
-    assert idea_of_event(session, event_id=second.event_id) == (idea.slug, idea.title)
+    assert idea_link_for_event(session, actor=organiser, event_slug=second.slug) == (
+        idea.slug,
+        idea.title,
+    )
+    visitor_actor = load_actor(session, member_id=None)
+    assert idea_link_for_event(session, actor=visitor_actor, event_slug=second.slug) is None
+    assert idea_link_for_event(session, actor=visitor_actor, event_slug=first.slug) is not None
 
 
 def test_an_archived_idea_cannot_be_converted(session: Session, now: datetime) -> None:
