@@ -16,6 +16,10 @@ from community_app.ui.pages import (
     group_webhooks,
     groups,
     home,
+    idea,
+    idea_new,
+    idea_parts,
+    ideas,
     login,
     notifications,
     proposals,
@@ -30,7 +34,10 @@ app = rx.App(
 )
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
 app.add_page(
-    home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
+    home.home_page,
+    route="/",
+    title=TITLE,
+    on_load=[AuthState.refresh, home.HomeState.load, ideas.TrendingIdeasState.load],
 )
 app.add_page(
     events.events_page,
@@ -42,7 +49,7 @@ app.add_page(
     event.event_page,
     route=event.ROUTE,
     title=TITLE,
-    on_load=[AuthState.refresh, event.EventPageState.load],
+    on_load=[AuthState.refresh, event.EventPageState.load, idea.IdeaLinkState.load],
 )
 app.add_page(login.login_page, route="/login", title=TITLE, on_load=AuthState.refresh)
 app.add_page(login.signup_page, route="/signup", title=TITLE, on_load=AuthState.refresh)
@@ -109,4 +116,22 @@ app.add_page(
     route=notifications.ROUTE,
     title=TITLE,
     on_load=[AuthState.refresh, notifications.NotificationsState.load],
+)
+app.add_page(
+    ideas.ideas_page,
+    route=ideas.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, ideas.IdeaBoardState.load],
+)
+app.add_page(
+    idea_new.idea_new_page,
+    route=idea_new.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, idea_new.IdeaFormState.load],
+)
+app.add_page(
+    idea_parts.idea_page,
+    route=idea.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, idea.IdeaPageState.load],
 )

@@ -19,9 +19,11 @@ from reflex.testing import AppHarnessProd
 from sqlalchemy import text
 
 from community_app.db import read_session, write_session
+from community_app.domain import idea_comments, idea_posting
 from community_app.domain.enums import EventStatus, MembershipStatus, WebhookKind
 from community_app.domain.events import new_event_uid
 from community_app.domain.models import Event, Webhook
+from community_app.domain.permissions import load_actor
 from tests.e2e.support import (
     ADMIN_STATE,
     EVENT_PAGE_STATE,
@@ -254,8 +256,14 @@ def _post_recap() -> tuple[str, dict[str, Any], Callable[[], bool]]:
 
 def _repeat() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     event_id = _proposal("approved")
-    form = {"event_id": str(event_id), "frequency": "weekly", "interval": "1", "nth": "",
-            "count": "3", "until": ""}  # fmt: skip
+    form = {
+        "event_id": str(event_id),
+        "frequency": "weekly",
+        "interval": "1",
+        "nth": "",
+        "count": "3",
+        "until": "",
+    }
     check = (
         "SELECT count(*) FROM events WHERE series_id = (SELECT series_id FROM events WHERE id = :e)"
     )
@@ -266,7 +274,83 @@ def _repeat() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     )
 
 
+IDEA_PAGE_STATE = EVENT_PAGE_STATE.replace("event____event_page_state", "idea____idea_page_state")
+
+
+def _idea(*, archived: bool = False) -> int:
+    """An idea of the organiser's group, posted by one of its members, with a comment."""
+    author = _member_of_own_group()
+    now = datetime.now(UTC)
+    with write_session() as session:
+        actor = load_actor(session, member_id=author)
+        ref = idea_posting.post_idea(
+            session,
+            actor=actor,
+            group_id=group_id(OWN_GROUP, session=session),
+            title=f"行列のアイデア {uuid.uuid4().hex[:6]}",
+            description="",
+            help_needed="",
+            tags="",
+            now=now,
+        )
+        idea_comments.add_comment(session, actor=actor, idea_id=ref.id, body="よろしく", now=now)
+        if archived:
+            session.execute(
+                text("UPDATE ideas SET status = 'archived' WHERE id = :i"), {"i": ref.id}
+            )
+        return ref.id
+
+
+def _idea_status(idea_id: int) -> str:
+    return str(_scalar("SELECT status FROM ideas WHERE id = :i", i=idea_id))
+
+
+def _archive_idea() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    idea_id = _idea()
+    form = {"idea_id": str(idea_id), "reason": "重複しています"}
+    return (
+        f"{IDEA_PAGE_STATE}.archive",
+        {"form_data": form},
+        lambda: _idea_status(idea_id) == "archived",
+    )
+
+
+def _reopen_idea() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    idea_id = _idea(archived=True)
+    form = {"idea_id": str(idea_id), "reason": "再開します"}
+    return (
+        f"{IDEA_PAGE_STATE}.reopen",
+        {"form_data": form},
+        lambda: _idea_status(idea_id) == "open",
+    )
+
+
+def _hide_comment() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    idea_id = _idea()
+    comment = _scalar("SELECT id FROM comments WHERE idea_id = :i", i=idea_id)
+    check = "SELECT hidden_at FROM comments WHERE id = :c"
+    return (
+        f"{IDEA_PAGE_STATE}.hide_comment",
+        {"comment_id": comment},
+        lambda: _scalar(check, c=comment) is not None,
+    )
+
+
+def _convert_idea() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    idea_id = _idea()
+    check = "SELECT count(*) FROM events WHERE idea_id = :i"
+    return (
+        f"{IDEA_PAGE_STATE}.convert",
+        {"form_data": {"idea_id": str(idea_id), "group_id": ""}},
+        lambda: _scalar(check, i=idea_id) == 1,
+    )
+
+
 MATRIX: dict[str, Case] = {
+    "IdeaPageState.archive": Case(ORGANISERS, _archive_idea),
+    "IdeaPageState.reopen": Case(ORGANISERS, _reopen_idea),
+    "IdeaPageState.hide_comment": Case(ORGANISERS, _hide_comment),
+    "IdeaPageState.convert": Case(ORGANISERS, _convert_idea),
     "EventPageState.review": Case(ORGANISERS, _review),
     "EventPageState.repeat": Case(ORGANISERS, _repeat),
     "EventPageState.post_recap": Case(ORGANISERS, _post_recap),

@@ -21,6 +21,7 @@ from community_app.ui.components.forms import FormMixin, form_error, text_value
 from community_app.ui.components.layout import layout
 from community_app.ui.components.markdown import safe_markdown
 from community_app.ui.locale import LocaleState, pick, tr
+from community_app.ui.pages.idea import idea_link
 from community_app.ui.policy import Access, handler
 from community_app.ui.proposal_views import ManageView, event_href, manage_view
 from community_app.ui.views import EventDetailView, LineView, detail_view
@@ -256,6 +257,7 @@ def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
         badge_row(event.card),
         rx.heading(event.card.title, as_="h1", size="7", id="event-title"),
         rx.text(event.card.summary, size="4", color=rx.color("gray", 11)),
+        idea_link(),
         form_error(EventPageState.error_ja, EventPageState.error_en),
         rx.cond(EventPageState.manage, manage_panel(EventPageState)),
         _facts(event),
