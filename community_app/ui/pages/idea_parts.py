@@ -46,9 +46,7 @@ def _header(idea: rx.Var[IdeaPageView]) -> rx.Component:
         rx.cond(
             idea.status_reason != "",
             rx.callout(
-                tr("idea.status_reason"),
-                " ",
-                idea.status_reason,
+                rx.text(tr("idea.status_reason"), " ", idea.status_reason),
                 icon="info",
                 id="idea-status-reason",
             ),
@@ -56,7 +54,7 @@ def _header(idea: rx.Var[IdeaPageView]) -> rx.Component:
         rx.box(safe_markdown(idea.description), width="100%", id="idea-description"),
         rx.cond(
             card.help_needed != "",
-            rx.callout(tr("ideas.help_needed"), ": ", card.help_needed, icon="hand"),
+            rx.callout(rx.text(tr("ideas.help_needed"), ": ", card.help_needed), icon="hand"),
         ),
         spacing="3",
         align="start",
@@ -200,7 +198,7 @@ def _comment(comment: rx.Var[CommentLine]) -> rx.Component:
             comment.author_name,
             " · ",
             pick(comment.when_ja, comment.when_en),
-            rx.cond(comment.edited, tr("idea.comment_edited")),
+            rx.cond(comment.edited, tr("idea.comment_edited"), ""),
             size="1",
             color=rx.color("gray", 10),
         ),
