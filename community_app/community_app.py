@@ -19,6 +19,7 @@ from community_app.ui.pages import (
     idea,
     idea_new,
     idea_parts,
+    idea_settings,
     ideas,
     login,
     notifications,
@@ -121,7 +122,7 @@ app.add_page(
     ideas.ideas_page,
     route=ideas.ROUTE,
     title=TITLE,
-    on_load=[AuthState.refresh, ideas.IdeaBoardState.load],
+    on_load=[AuthState.refresh, ideas.IdeaBoardState.load, idea_settings.IdeaSettingsState.load],
 )
 app.add_page(
     idea_new.idea_new_page,

@@ -67,6 +67,26 @@ def my_groups(*, token: object) -> tuple[bool, list[GroupChoice], list[GroupChoi
         )
 
 
+@dataclass(frozen=True)
+class GroupIdeaRules:
+    id: int
+    name: str
+    threshold: int
+    authors_convert: bool
+
+
+def idea_rules(*, token: object) -> list[GroupIdeaRules]:
+    """The idea rules of the groups the member may set them for (organisers, admins)."""
+    _signed_in, _post, manage = my_groups(token=token)
+    with read_session() as session:
+        rows = [session.get(Group, g.id) for g in manage]
+        return [
+            GroupIdeaRules(g.id or 0, g.name, g.idea_support_threshold, g.authors_convert_ideas)
+            for g in rows
+            if g is not None
+        ]
+
+
 def detail(*, token: object, slug: str) -> IdeaDetail:
     now = _now()
     with write_session() as session:

@@ -346,7 +346,22 @@ def _convert_idea() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     )
 
 
+def _idea_rules() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    threshold = 2 + int(uuid.uuid4().hex[:4], 16) % 900
+    form = {
+        "group_id": str(group_id(OWN_GROUP)),
+        "threshold": str(threshold),
+        "authors_convert": "",
+    }
+    state = EVENT_PAGE_STATE.replace(
+        "event____event_page_state", "idea_settings____idea_settings_state"
+    )
+    check = "SELECT idea_support_threshold FROM groups WHERE slug = :s"
+    return (f"{state}.save", {"form_data": form}, lambda: _scalar(check, s=OWN_GROUP) == threshold)
+
+
 MATRIX: dict[str, Case] = {
+    "IdeaSettingsState.save": Case(ORGANISERS, _idea_rules),
     "IdeaPageState.archive": Case(ORGANISERS, _archive_idea),
     "IdeaPageState.reopen": Case(ORGANISERS, _reopen_idea),
     "IdeaPageState.hide_comment": Case(ORGANISERS, _hide_comment),

@@ -13,6 +13,7 @@ from community_app.ui.components.forms import FormMixin, form_error, text_value
 from community_app.ui.components.layout import layout
 from community_app.ui.idea_views import IdeaCardView, card_view
 from community_app.ui.locale import pick, tr
+from community_app.ui.pages.idea_settings import idea_settings
 from community_app.ui.policy import Access, handler
 
 ROUTE = "/ideas"
@@ -288,6 +289,7 @@ def ideas_page() -> rx.Component:
                 rx.cond(s.loaded, rx.callout(tr("ideas.empty"), icon="lightbulb")),
             ),
             _pager(),
+            idea_settings(),
             spacing="4",
             width="100%",
         )
