@@ -21,6 +21,11 @@ from community_app.ui.pages import (
     group_webhooks,
     groups,
     home,
+    idea,
+    idea_new,
+    idea_parts,
+    idea_settings,
+    ideas,
     login,
     my_calendar,
     notifications,
@@ -38,7 +43,10 @@ app.register_lifespan_task(webhook_delivery.run_delivery_loop)
 app.register_lifespan_task(scheduler.run_scheduler)
 app.register_lifespan_task(calendar_import.run_import_loop)
 app.add_page(
-    home.home_page, route="/", title=TITLE, on_load=[AuthState.refresh, home.HomeState.load]
+    home.home_page,
+    route="/",
+    title=TITLE,
+    on_load=[AuthState.refresh, home.HomeState.load, ideas.TrendingIdeasState.load],
 )
 app.add_page(
     events.events_page,
@@ -50,7 +58,12 @@ app.add_page(
     event.event_page,
     route=event.ROUTE,
     title=TITLE,
-    on_load=[AuthState.refresh, event.EventPageState.load, CalendarLinksState.load],
+    on_load=[
+        AuthState.refresh,
+        event.EventPageState.load,
+        CalendarLinksState.load,
+        idea.IdeaLinkState.load,
+    ],
 )
 app.add_page(login.login_page, route="/login", title=TITLE, on_load=AuthState.refresh)
 app.add_page(login.signup_page, route="/signup", title=TITLE, on_load=AuthState.refresh)
@@ -136,4 +149,22 @@ app.add_page(
     route=checkin.ROUTE,
     title=TITLE,
     on_load=[AuthState.refresh, checkin.CheckInState.load],
+)
+app.add_page(
+    ideas.ideas_page,
+    route=ideas.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, ideas.IdeaBoardState.load, idea_settings.IdeaSettingsState.load],
+)
+app.add_page(
+    idea_new.idea_new_page,
+    route=idea_new.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, idea_new.IdeaFormState.load],
+)
+app.add_page(
+    idea_parts.idea_page,
+    route=idea.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, idea.IdeaPageState.load],
 )

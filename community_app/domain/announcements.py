@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from community_app.domain import webhooks
+from community_app.domain import ideas, webhooks
 from community_app.domain.enums import (
     EventStatus,
     GroupRole,
@@ -119,6 +119,7 @@ def announce_status(
             now=now,
         )
     if to in (S.APPROVED, S.CANCELLED):
+        ideas.on_event_status(session, actor=actor, event=event, now=now)
         action = WebhookAction.PUBLISHED if to == S.APPROVED else WebhookAction.CANCELLED
         webhooks.queue_event_webhooks(session, event_id=event.id or 0, action=action, now=now)
 

@@ -92,6 +92,7 @@ class NotificationKind(StrEnum):
     EVENT_CHANGED = "event_changed"
     EVENT_CANCELLED = "event_cancelled"
     IDEA_SCHEDULED = "idea_scheduled"
+    IDEA_UPDATED = "idea_updated"
     MEMBERSHIP_DECIDED = "membership_decided"
     PROPOSAL_SUBMITTED = "proposal_submitted"
     EVENT_RECAP = "event_recap"

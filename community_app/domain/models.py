@@ -108,6 +108,10 @@ class Group(SQLModel, table=True):
     join_policy: JoinPolicy = Field(
         default=JoinPolicy.OPEN, sa_column=enum_column(JoinPolicy, default=JoinPolicy.OPEN)
     )
+    # Project ideas: supports that make an idea "ready", and whether authors may turn
+    # their own ready ideas into event proposals (organisers always may).
+    idea_support_threshold: int = Field(default=3)
+    authors_convert_ideas: bool = Field(default=False)
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -311,8 +315,16 @@ class ProjectIdea(SQLModel, table=True):
     help_needed: str = Field(default="")
     status: IdeaStatus = Field(default=IdeaStatus.OPEN, sa_column=enum_column(IdeaStatus))
     support_threshold: int = Field(default=5)
+    status_reason: str = Field(default="")  # why an organiser archived or reopened it
     created_at: datetime = _created()
-    updated_at: datetime = _created()
+    updated_at: datetime = _created()  # last activity: edit, support, join, comment
+
+
+class IdeaTag(SQLModel, table=True):
+    __tablename__ = "idea_tags"
+
+    idea_id: int = Field(foreign_key="ideas.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(max_length=50, primary_key=True, index=True)
 
 
 class IdeaSupport(SQLModel, table=True):
@@ -339,7 +351,11 @@ class Comment(SQLModel, table=True):
     idea_id: int | None = _fk("ideas.id", nullable=True, ondelete="CASCADE")
     body: str
     created_at: datetime = _created()
+    edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     deleted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # Hidden by an organiser: kept (with who and when) for the audit log, never shown.
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    hidden_by_id: int | None = _fk("members.id", nullable=True, ondelete="SET NULL")
 
 
 class Notification(SQLModel, table=True):

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from community_app.domain.enums import EventStatus, NotificationKind
 from community_app.domain.errors import NotFound
-from community_app.domain.models import Event, Notification
+from community_app.domain.models import Event, Notification, ProjectIdea
 from community_app.domain.permissions import Actor, is_signed_in, require
 from community_app.domain.validation import as_id, as_whole_number
 
@@ -89,17 +89,33 @@ def _public_event_slugs(session: Session, event_ids: set[int]) -> dict[int, str]
     return {event_id: slug for event_id, slug in rows if event_id is not None}
 
 
+def _idea_slugs(session: Session, idea_ids: set[int]) -> dict[int, str]:
+    if not idea_ids:
+        return {}
+    rows = session.exec(
+        select(ProjectIdea.id, ProjectIdea.slug).where(col(ProjectIdea.id).in_(idea_ids))
+    ).all()
+    return {idea_id: slug for idea_id, slug in rows if idea_id is not None}
+
+
 def _views(session: Session, rows: Iterable[Notification]) -> list[NotificationView]:
     rows = list(rows)
     slugs = _public_event_slugs(
         session,
         {row.event_id for row in rows if row.event_id is not None and row.kind not in FIXED_LINKS},
     )
+    ideas = _idea_slugs(session, {row.idea_id for row in rows if row.idea_id is not None})
     views = []
     for row in rows:
         assert row.id is not None
         slug = slugs.get(row.event_id) if row.event_id is not None else None
-        link = FIXED_LINKS.get(row.kind) or (f"/events/{slug}" if slug else "")
+        idea = ideas.get(row.idea_id) if row.idea_id is not None else None
+        # An event link first (to sign up from the notice), else the idea's page.
+        link = (
+            FIXED_LINKS.get(row.kind)
+            or (f"/events/{slug}" if slug else "")
+            or (f"/ideas/{idea}" if idea else "")
+        )
         views.append(
             NotificationView(
                 id=row.id,

@@ -130,6 +130,29 @@ def can_manage_external_calendars(actor: Actor, group_id: int) -> bool:
     return is_organiser_of(actor, group_id) or is_admin(actor)
 
 
+def can_post_ideas(actor: Actor, group_id: int | None) -> bool:
+    """A site-wide idea: any member; a group's idea: its members (and admins)."""
+    if group_id is None:
+        return is_signed_in(actor)
+    return is_member_of(actor, group_id) or is_admin(actor)
+
+
+def can_moderate_ideas(actor: Actor, group_id: int | None) -> bool:
+    """Archive or reopen ideas and hide comments: the group's organisers (site-wide
+    ideas: admins)."""
+    return is_admin(actor) or (group_id is not None and is_organiser_of(actor, group_id))
+
+
+def can_turn_ideas_into_events(
+    actor: Actor, group_id: int, *, is_author: bool = False, authors_may: bool = False
+) -> bool:
+    """The group's reviewers; the idea's author too when the group allows it and the
+    author belongs to the group."""
+    return can_review_proposals(actor, group_id) or (
+        is_author and authors_may and is_member_of(actor, group_id)
+    )
+
+
 def require(allowed: bool) -> None:
     """Raise ``PermissionDenied`` unless ``allowed``; call it before touching anything."""
     if allowed is not True:

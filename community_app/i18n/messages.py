@@ -10,6 +10,7 @@ from community_app.i18n import (
     attendees_messages,
     eventlist_messages,
     feeds_messages,
+    ideas_messages,
     inbox_messages,
     proposals_messages,
     rsvp_messages,
@@ -309,5 +310,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     webhooks_messages.MESSAGES,
     feeds_messages.MESSAGES,
     attendees_messages.MESSAGES,
+    ideas_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

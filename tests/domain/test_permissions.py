@@ -49,6 +49,9 @@ TRUTH_TABLE: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "can_manage_webhooks":    (False, False, False, True,  True),
     "can_use_personal_feed":  (False, True,  True,  True,  True),
     "can_manage_external_calendars": (False, False, False, True, True),
+    "can_post_ideas":         (False, True,  False, True,  True),
+    "can_moderate_ideas":     (False, False, False, True,  True),
+    "can_turn_ideas_into_events": (False, False, False, True,  True),
 }
 # fmt: on
 

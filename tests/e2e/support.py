@@ -322,6 +322,8 @@ _TABLES = {
     "notifications": "SELECT * FROM notifications ORDER BY id",
     "groups": "SELECT * FROM groups ORDER BY id",
     "events": "SELECT * FROM events ORDER BY id",
+    "ideas": "SELECT * FROM ideas ORDER BY id",
+    "comments": "SELECT * FROM comments ORDER BY id",
     "event_transitions": "SELECT * FROM event_transitions ORDER BY id",
     "recap_links": "SELECT * FROM recap_links ORDER BY id",
     "participation_tiers": "SELECT * FROM participation_tiers ORDER BY id",

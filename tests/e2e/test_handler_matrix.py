@@ -19,9 +19,11 @@ from reflex.testing import AppHarnessProd
 from sqlalchemy import text
 
 from community_app.db import read_session, write_session
+from community_app.domain import idea_comments, idea_posting
 from community_app.domain.enums import EventStatus, MembershipStatus, TierAllocation, WebhookKind
 from community_app.domain.events import new_event_uid
 from community_app.domain.models import Event, ExternalCalendar, Webhook
+from community_app.domain.permissions import load_actor
 from tests.e2e.support import (
     ADMIN_STATE,
     ATTENDEES_STATE,
@@ -393,7 +395,98 @@ def _draw() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     )
 
 
+IDEA_PAGE_STATE = EVENT_PAGE_STATE.replace("event____event_page_state", "idea____idea_page_state")
+
+
+def _idea(*, archived: bool = False) -> int:
+    """An idea of the organiser's group, posted by one of its members, with a comment."""
+    author = _member_of_own_group()
+    now = datetime.now(UTC)
+    with write_session() as session:
+        actor = load_actor(session, member_id=author)
+        ref = idea_posting.post_idea(
+            session,
+            actor=actor,
+            group_id=group_id(OWN_GROUP, session=session),
+            title=f"行列のアイデア {uuid.uuid4().hex[:6]}",
+            description="",
+            help_needed="",
+            tags="",
+            now=now,
+        )
+        idea_comments.add_comment(session, actor=actor, idea_id=ref.id, body="よろしく", now=now)
+        if archived:
+            session.execute(
+                text("UPDATE ideas SET status = 'archived' WHERE id = :i"), {"i": ref.id}
+            )
+        return ref.id
+
+
+def _idea_status(idea_id: int) -> str:
+    return str(_scalar("SELECT status FROM ideas WHERE id = :i", i=idea_id))
+
+
+def _archive_idea() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    idea_id = _idea()
+    form = {"idea_id": str(idea_id), "reason": "重複しています"}
+    return (
+        f"{IDEA_PAGE_STATE}.archive",
+        {"form_data": form},
+        lambda: _idea_status(idea_id) == "archived",
+    )
+
+
+def _reopen_idea() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    idea_id = _idea(archived=True)
+    form = {"idea_id": str(idea_id), "reason": "再開します"}
+    return (
+        f"{IDEA_PAGE_STATE}.reopen",
+        {"form_data": form},
+        lambda: _idea_status(idea_id) == "open",
+    )
+
+
+def _hide_comment() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    idea_id = _idea()
+    comment = _scalar("SELECT id FROM comments WHERE idea_id = :i", i=idea_id)
+    check = "SELECT hidden_at FROM comments WHERE id = :c"
+    return (
+        f"{IDEA_PAGE_STATE}.hide_comment",
+        {"comment_id": comment},
+        lambda: _scalar(check, c=comment) is not None,
+    )
+
+
+def _convert_idea() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    idea_id = _idea()
+    check = "SELECT count(*) FROM events WHERE idea_id = :i"
+    return (
+        f"{IDEA_PAGE_STATE}.convert",
+        {"form_data": {"idea_id": str(idea_id), "group_id": ""}},
+        lambda: _scalar(check, i=idea_id) == 1,
+    )
+
+
+def _idea_rules() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    threshold = 2 + int(uuid.uuid4().hex[:4], 16) % 900
+    form = {
+        "group_id": str(group_id(OWN_GROUP)),
+        "threshold": str(threshold),
+        "authors_convert": "",
+    }
+    state = EVENT_PAGE_STATE.replace(
+        "event____event_page_state", "idea_settings____idea_settings_state"
+    )
+    check = "SELECT idea_support_threshold FROM groups WHERE slug = :s"
+    return (f"{state}.save", {"form_data": form}, lambda: _scalar(check, s=OWN_GROUP) == threshold)
+
+
 MATRIX: dict[str, Case] = {
+    "IdeaSettingsState.save": Case(ORGANISERS, _idea_rules),
+    "IdeaPageState.archive": Case(ORGANISERS, _archive_idea),
+    "IdeaPageState.reopen": Case(ORGANISERS, _reopen_idea),
+    "IdeaPageState.hide_comment": Case(ORGANISERS, _hide_comment),
+    "IdeaPageState.convert": Case(ORGANISERS, _convert_idea),
     "AttendeesState.decide": Case(ORGANISERS, _approve_attendee),
     "AttendeesState.remove": Case(ORGANISERS, _remove_attendee),
     "AttendeesState.move": Case(ORGANISERS, _move_attendee),

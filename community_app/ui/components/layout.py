@@ -66,6 +66,7 @@ def _nav() -> rx.Component:
         rx.link(tr("nav.all_events"), href="/events", size="3", id="all-events-link"),
         rx.link(tr("nav.groups"), href="/groups", size="3"),
         rx.link(tr("nav.propose"), href="/propose", size="3", id="propose-link"),
+        rx.link(tr("nav.ideas"), href="/ideas", size="3", id="ideas-link"),
         rx.cond(
             AuthState.signed_in,
             rx.link(tr("nav.my_proposals"), href="/proposals", size="3", id="my-proposals-link"),

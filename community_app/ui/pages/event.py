@@ -23,6 +23,7 @@ from community_app.ui.components.layout import layout
 from community_app.ui.components.markdown import safe_markdown
 from community_app.ui.components.rsvp_panel import rsvp_panel
 from community_app.ui.locale import LocaleState, pick, tr
+from community_app.ui.pages.idea import idea_link
 from community_app.ui.participation_views import ParticipationView, participation_view
 from community_app.ui.policy import Access, handler
 from community_app.ui.proposal_views import ManageView, event_href, manage_view
@@ -315,6 +316,7 @@ def _event_body(event: rx.Var[EventDetailView]) -> rx.Component:
         badge_row(event.card),
         rx.heading(event.card.title, as_="h1", size="7", id="event-title"),
         rx.text(event.card.summary, size="4", color=rx.color("gray", 11)),
+        idea_link(),
         form_error(EventPageState.error_ja, EventPageState.error_en),
         rx.cond(
             EventPageState.manage & EventPageState.manage.to(ManageView).is_insider,

@@ -13,6 +13,7 @@ from community_app.domain.events import list_upcoming_events
 from community_app.ui.components.event_card import event_card
 from community_app.ui.components.layout import FEED_PATH, layout
 from community_app.ui.locale import tr
+from community_app.ui.pages.ideas import trending_ideas
 from community_app.ui.policy import Access, handler
 from community_app.ui.views import EventCardView, card_view
 
@@ -65,7 +66,13 @@ def home_page() -> rx.Component:
             rx.heading(tr("home.title"), as_="h1", size="7"),
             rx.text(tr("home.lead"), color=rx.color("gray", 11)),
             rx.link(tr("home.subscribe"), href=FEED_PATH, size="2", is_external=True),
-            _event_list(),
+            rx.grid(
+                _event_list(),
+                trending_ideas(),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="5",
+                width="100%",
+            ),
             spacing="4",
             width="100%",
         )
