@@ -97,7 +97,7 @@ def prefill(session: Session, idea: ProjectIdea, *, timezone: str, now: datetime
         "tags": ", ".join(list(tags)[:MAX_TAGS]),
         "hosts": joiner_host_lines(session, idea.id or 0),
         "agenda": "",
-        "tiers": "",
+        "tiers": "一般参加",  # one tier without a limit; the organiser adjusts it
     }
 
 

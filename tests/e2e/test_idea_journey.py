@@ -110,6 +110,10 @@ def test_an_idea_gathers_support_becomes_an_event_and_supporters_are_told(
     notice.click()
     expect(first_supporter.locator("#event-title")).to_have_text(title, timeout=TIMEOUT_MS)
     expect(first_supporter.locator("#event-idea-link")).to_be_visible()
+    first_supporter.locator(".rsvp-button").first.click()  # and RSVPs from there
+    expect(first_supporter.locator("#rsvp-status")).to_have_text(
+        "参加が確定しています", timeout=TIMEOUT_MS
+    )
     _shot(first_supporter, "4-supporter-opens-event")
 
     # The idea page links to the event and shows it scheduled.
