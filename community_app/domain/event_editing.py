@@ -53,6 +53,7 @@ MATERIAL_FIELDS = (
     "join_url",
 )
 SCALAR_FIELDS = (
+    "join_url_reveal_minutes",
     "title",
     "summary",
     "description",

@@ -90,6 +90,7 @@ class EventFields:
     venue_address: str
     online_platform: str
     join_url: str
+    join_url_reveal_minutes: int | None  # None: as soon as a member is going
     tags: tuple[str, ...]
     hosts: tuple[HostLine, ...]
     agenda: tuple[AgendaLine, ...]
@@ -292,6 +293,15 @@ def _field(form: Mapping[str, object], name: str) -> object:
     return form.get(name, "")
 
 
+def _reveal_minutes(value: object) -> int | None:
+    """Minutes before the start from which going members see the join URL (up to a
+    week); empty means at once."""
+    if not isinstance(value, str):
+        raise DomainError("invalid_reveal_minutes")
+    text = value.strip()
+    return _whole_number(text, code="invalid_reveal_minutes", maximum=7 * 24 * 60) if text else None
+
+
 def validate_event_form(form: Mapping[str, object], *, group_id: int) -> EventFields:
     """The clean fields of a submitted event form (see the module docstring).
 
@@ -339,6 +349,7 @@ def validate_event_form(form: Mapping[str, object], *, group_id: int) -> EventFi
             _field(form, "online_platform"), code="invalid_online_platform", max_length=80
         ),
         join_url=web_url(_field(form, "join_url"), code="invalid_join_url"),
+        join_url_reveal_minutes=_reveal_minutes(_field(form, "join_url_reveal_minutes")),
         tags=parse_tags(_field(form, "tags")),
         hosts=parse_hosts(_field(form, "hosts")),
         agenda=parse_agenda(_field(form, "agenda")),

@@ -293,6 +293,9 @@ def form_values(session: Session, event: Event) -> dict[str, str]:
         "venue_address": event.venue_address,
         "online_platform": event.online_platform,
         "join_url": event.join_url,
+        "join_url_reveal_minutes": ""
+        if event.join_url_reveal_minutes is None
+        else str(event.join_url_reveal_minutes),
         "tags": ", ".join(sorted(tags)),
         "hosts": "\n".join(" | ".join((h.name, h.affiliation, h.role.value)) for h in hosts),
         "agenda": "\n".join(

@@ -145,3 +145,11 @@ def test_tier_options_make_lotteries_approval_and_sign_up_windows_in_the_events_
 )
 def test_bad_tier_options_are_refused(tiers: str, code: str) -> None:
     assert _code(tiers=tiers) == code
+
+
+def test_the_join_url_reveal_time_is_minutes_before_the_start_or_at_once() -> None:
+    assert validate_event_form(event_form(), group_id=1).join_url_reveal_minutes is None
+    form = event_form(join_url_reveal_minutes="30")
+    assert validate_event_form(form, group_id=1).join_url_reveal_minutes == 30
+    for bad in ("-5", "99999", "すぐ"):
+        assert _code(join_url_reveal_minutes=bad) == "invalid_reveal_minutes"

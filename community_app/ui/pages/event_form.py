@@ -34,7 +34,7 @@ EDIT_ROUTE = "/events/[slug]/edit"
 FIELDS = (
     "title", "summary", "description", "kind", "format", "timezone", "start_date",
     "start_time", "end_date", "end_time", "venue_name", "venue_address", "online_platform",
-    "join_url", "tags", "hosts", "agenda", "tiers",
+    "join_url", "join_url_reveal_minutes", "tags", "hosts", "agenda", "tiers",
 )  # fmt: skip
 NEW_EVENT = {name: "" for name in FIELDS} | {
     "kind": "study_session",
@@ -308,6 +308,7 @@ def _form() -> rx.Component:
                 _input("form.venue_address", "venue_address", max_length=300),
                 _input("form.online_platform", "online_platform", max_length=80),
                 _input("form.join_url", "join_url", type_="url", max_length=500),
+                _input("form.join_url_reveal_minutes", "join_url_reveal_minutes", type_="number"),
             ),
             _fieldset(
                 "form.people",
