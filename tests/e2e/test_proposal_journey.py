@@ -111,9 +111,9 @@ def test_propose_request_changes_resubmit_approve_then_listed_and_in_the_feed(
     expect(reviewer.locator("#preview-banner")).to_have_count(0)
     _shot(reviewer, "3-approved")
 
-    # Anyone sees it on the home page and in the calendar feed.
+    # Anyone finds it in the event list and in the calendar feed.
     visitor = new_page(browser)
-    visitor.goto(url(app, "/"))
+    visitor.goto(url(app, "/events?q=" + title.split()[-1]))
     expect(visitor.get_by_text(title)).to_be_visible(timeout=TIMEOUT_MS)
     with urlopen(backend_url(app, "/feeds/events.ics"), timeout=10) as response:
         feed = response.read().decode("utf-8")
