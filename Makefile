@@ -32,6 +32,11 @@ $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 	@scripts/ensure-bun.sh >/dev/null
 	@mkdir -p .tools && touch $@
 
+# axe-core (npm), injected into every page by tests/e2e/test_accessibility.py.
+.tools/axe.ok: scripts/ensure-axe.sh
+	@scripts/ensure-axe.sh >/dev/null
+	@mkdir -p .tools && touch $@
+
 setup: $(VENV)/.installed .tools/bun.ok
 
 run: setup ## set everything up, migrate, add demo data to an empty database, serve on PORT
@@ -48,7 +53,7 @@ chromium:
 	  fi; \
 	fi
 
-test: $(VENV)/.test-installed .tools/bun.ok chromium ## install test tools and run every test, browser tests included
+test: $(VENV)/.test-installed .tools/bun.ok .tools/axe.ok chromium ## install test tools and run every test, browser tests included
 	$(VENV)/bin/pytest -m "not e2e"
 	REFLEX_BUN_PATH=$(BUN) $(VENV)/bin/pytest -m e2e
 

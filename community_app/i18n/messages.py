@@ -7,6 +7,7 @@ this one (same shape), merged below. A key may be defined only once.
 from __future__ import annotations
 
 from community_app.i18n import (
+    a11y_messages,
     attendees_messages,
     eventlist_messages,
     feeds_messages,
@@ -311,5 +312,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     feeds_messages.MESSAGES,
     attendees_messages.MESSAGES,
     ideas_messages.MESSAGES,
+    a11y_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

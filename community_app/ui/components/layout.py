@@ -20,7 +20,7 @@ def _brand() -> rx.Component:
         ),
         href="/",
         underline="none",
-        aria_label="Tsudoi home",
+        aria_label=tr("a11y.home"),
     )
 
 
@@ -62,6 +62,15 @@ def _bell() -> rx.Component:
 
 
 def _nav() -> rx.Component:
+    return rx.el.nav(_nav_links(), aria_label=tr("a11y.main_navigation"))
+
+
+def _skip_link() -> rx.Component:
+    """The first stop of the Tab key: straight to the page's own content."""
+    return rx.el.a(tr("a11y.skip_to_content"), href="#main", class_name="skip-link")
+
+
+def _nav_links() -> rx.Component:
     return rx.hstack(
         rx.link(tr("nav.all_events"), href="/events", size="3", id="all-events-link"),
         rx.link(tr("nav.groups"), href="/groups", size="3"),
@@ -89,7 +98,7 @@ def _nav() -> rx.Component:
             on_click=LocaleState.toggle_locale,
             variant="soft",
             size="2",
-            aria_label="Switch language / 言語を切り替え",
+            aria_label=tr("a11y.switch_language"),
             id="locale-toggle",
         ),
         spacing="4",
@@ -99,7 +108,7 @@ def _nav() -> rx.Component:
 
 
 def _header() -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.hstack(
             _brand(),
             _nav(),
@@ -112,21 +121,19 @@ def _header() -> rx.Component:
             padding_x="16px",
             padding_y="12px",
         ),
-        as_="header",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background_color=rx.color("gray", 1),
     )
 
 
 def _footer() -> rx.Component:
-    return rx.box(
+    return rx.el.footer(
         rx.hstack(
             rx.text(tr("footer.note"), size="2", color=rx.color("gray", 10)),
             rx.link(tr("nav.feed"), href=FEED_PATH, size="2", is_external=True),
             spacing="3",
             wrap="wrap",
         ),
-        as_="footer",
         max_width="960px",
         margin_x="auto",
         padding="16px",
@@ -135,10 +142,12 @@ def _footer() -> rx.Component:
 
 def layout(*children: rx.Component) -> rx.Component:
     return rx.box(
+        _skip_link(),
         _header(),
-        rx.box(
+        rx.el.main(
             *children,
-            as_="main",
+            id="main",
+            tab_index=-1,
             max_width="960px",
             margin_x="auto",
             padding_x="16px",

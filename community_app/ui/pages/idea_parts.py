@@ -11,7 +11,7 @@ from community_app.ui.components.markdown import safe_markdown
 from community_app.ui.idea_views import CommentLine, EventLink, IdeaPageView, JoinerView
 from community_app.ui.locale import pick, tr
 from community_app.ui.pages.idea import IdeaPageState
-from community_app.ui.pages.ideas import status_badge
+from community_app.ui.pages.ideas import status_badge, support_label
 
 S = IdeaPageState
 ROLE_CHOICES = ("speaker", "venue", "helper")
@@ -86,7 +86,7 @@ def _support_box(idea: rx.Var[IdeaPageView]) -> rx.Component:
                 card.threshold,
                 weight="bold",
             ),
-            rx.progress(value=card.progress, max=100, width="100%"),
+            rx.progress(value=card.progress, max=100, width="100%", aria_label=support_label(card)),
             rx.cond(
                 AuthState.signed_in,
                 rx.cond(
@@ -116,7 +116,14 @@ def _join_form() -> rx.Component:
                 name="role",
                 style={"padding": "6px"},
             ),
-            rx.input(name="own_role", id="join-own-role", max_length=120, width="180px"),
+            rx.input(
+                name="own_role",
+                id="join-own-role",
+                max_length=120,
+                width="180px",
+                aria_label=tr("idea.join_own_role"),
+                placeholder=tr("idea.join_own_role"),
+            ),
             rx.button(tr("idea.join"), type="submit", variant="soft", id="join-idea"),
             spacing="2",
             align="center",

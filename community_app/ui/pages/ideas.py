@@ -114,6 +114,17 @@ def status_badge(card: rx.Var[IdeaCardView]) -> rx.Component:
     )
 
 
+def support_label(card: rx.Var[IdeaCardView]) -> rx.Var[str]:
+    """The accessible name of a support progress bar: "賛同 3 / 5"."""
+    return (
+        tr("ideas.supports").to(str)
+        + " "
+        + card.support_count.to_string()
+        + " / "
+        + card.threshold.to_string()
+    )
+
+
 def idea_card(card: rx.Var[IdeaCardView]) -> rx.Component:
     return rx.link(
         rx.card(
@@ -140,7 +151,13 @@ def idea_card(card: rx.Var[IdeaCardView]) -> rx.Component:
                         trim="both",
                     ),
                 ),
-                rx.progress(value=card.progress, max=100, size="1", width="100%"),
+                rx.progress(
+                    value=card.progress,
+                    max=100,
+                    size="1",
+                    width="100%",
+                    aria_label=support_label(card),
+                ),
                 rx.hstack(
                     rx.text(
                         tr("ideas.supports"),

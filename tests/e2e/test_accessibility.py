@@ -1,0 +1,184 @@
+"""Every page passes axe-core with no serious or critical violation, whoever looks at it.
+
+A visitor, a member, an organiser and a site admin each load every registered page (all
+static routes, an event, its edit form, a group, an idea; the organiser also the
+attendee and check-in pages of their event). axe-core, the npm package installed by
+``scripts/ensure-axe.sh``, is injected into each page and run on the whole document.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+from reflex.testing import AppHarnessProd
+from sqlmodel import col, select
+
+from community_app.db import read_session, write_session
+from community_app.domain.enums import IdeaStatus
+from community_app.domain.members import create_member
+from community_app.domain.models import ProjectIdea
+from community_app.domain.passwords import hash_password
+from community_app.settings import PROJECT_ROOT
+from tests.e2e.support import (
+    PASSWORD,
+    Account,
+    Capture,
+    add_rsvp,
+    create_account,
+    log_in,
+    new_page,
+    rsvp_event,
+)
+from tests.e2e.test_exposure import static_routes
+
+pytestmark = pytest.mark.e2e
+
+ORGANISED_GROUP = "kiryu-after-school"
+BLOCKING = ("serious", "critical")
+
+# Runs axe on the document; returns the serious and critical violations as plain data.
+_RUN_AXE = """async (blocking) => {
+  const results = await axe.run(document, { resultTypes: ["violations"] });
+  return results.violations
+    .filter((v) => blocking.includes(v.impact))
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => {
+        const data = (n.any[0] || {}).data || {};  // colour-contrast: the colours found
+        const colours = data.contrastRatio
+          ? ` (${data.fgColor} on ${data.bgColor}: ${data.contrastRatio})` : "";
+        return n.target.join(" ") + colours;
+      }),
+    }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    """axe.min.js, installed from the npm registry when missing (a no-op otherwise)."""
+    done = subprocess.run(
+        [str(PROJECT_ROOT / "scripts" / "ensure-axe.sh")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"could not install axe-core: {done.stderr.strip()}")
+    return Path(done.stdout.strip())
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The pages with a parameter that are checked, one of each kind."""
+
+    event_slug: str
+    group_slug: str
+    idea_slug: str
+
+
+@pytest.fixture(scope="module")
+def subjects(app: AppHarnessProd) -> Subjects:
+    event = rsvp_event(ORGANISED_GROUP, capacities=(1, None))
+    add_rsvp(event, create_account("参加 太郎").member_id)  # the attendee list is not empty
+    add_rsvp(event, create_account("待機 次郎").member_id, status="waitlisted")
+    with read_session() as session:
+        idea_slug = session.exec(
+            select(ProjectIdea.slug)
+            .where(ProjectIdea.status == IdeaStatus.OPEN)
+            .order_by(col(ProjectIdea.id))
+        ).first()
+    if idea_slug is None:
+        pytest.fail("the demo data has no open idea")
+    return Subjects(event.slug, ORGANISED_GROUP, idea_slug)
+
+
+def routes_for(subjects: Subjects, *, organiser: bool) -> list[str]:
+    event = f"/events/{subjects.event_slug}"
+    return [
+        *static_routes(),
+        event,
+        f"{event}/edit",
+        f"/groups/{subjects.group_slug}",
+        f"/ideas/{subjects.idea_slug}",
+        *([f"{event}/attendees", f"{event}/checkin"] if organiser else []),
+    ]
+
+
+def admin_account() -> Account:
+    email = f"a11y.admin.{uuid.uuid4().hex[:10]}@example.org"
+    with write_session() as session:
+        member = create_member(
+            session,
+            email=email,
+            display_name="管理 一子",
+            is_admin=True,
+            password_hash=hash_password(PASSWORD),
+            now=datetime.now(UTC),
+        )
+        assert member.id is not None
+        return Account(member.id, email, "管理 一子")
+
+
+ACCOUNTS = {
+    "visitor": lambda: None,
+    "member": lambda: create_account("一般 花子"),
+    "organiser": lambda: create_account("世話人 次郎", organiser_of=ORGANISED_GROUP),
+    "admin": admin_account,
+}
+
+
+def serious_violations(page: Page, axe_script: Path) -> list[str]:
+    """The serious and critical axe violations of the page as it is now, one a line."""
+    page.add_script_tag(path=str(axe_script))
+    found = page.evaluate(_RUN_AXE, list(BLOCKING))
+    return [f"{v['id']} ({v['impact']}: {v['help']}) at {'; '.join(v['targets'])}" for v in found]
+
+
+@pytest.fixture(scope="module", params=list(ACCOUNTS))
+def role_page(
+    request: pytest.FixtureRequest, app: AppHarnessProd, browser: Browser
+) -> Iterator[tuple[str, Capture]]:
+    """One browser context per role, logged in (except the visitor's)."""
+    capture = Capture(new_page(browser), app)
+    account = ACCOUNTS[request.param]()
+    if account is not None:
+        log_in(capture, account)
+    yield request.param, capture
+    capture.page.context.close()
+
+
+def test_every_page_has_no_serious_or_critical_violation(
+    role_page: tuple[str, Capture], subjects: Subjects, axe_script: Path
+) -> None:
+    role, capture = role_page
+    problems = []
+    for route in routes_for(subjects, organiser=role == "organiser"):
+        capture.visit(route)
+        capture.page.wait_for_timeout(150)  # let the loaded data render
+        problems += [f"{route}: {line}" for line in serious_violations(capture.page, axe_script)]
+
+    assert problems == [], f"{role}: {len(problems)} violations\n" + "\n".join(problems)
+
+
+def test_the_check_finds_an_unlabelled_control(
+    role_page: tuple[str, Capture], axe_script: Path
+) -> None:
+    """A negative control: the same check fails on a page with a nameless text box."""
+    role, capture = role_page
+    if role != "visitor":
+        pytest.skip("one control is enough")
+    capture.visit("/")
+    capture.page.evaluate(
+        "() => document.querySelector('main').append(document.createElement('input'))"
+    )
+
+    assert any(line.startswith("label ") for line in serious_violations(capture.page, axe_script))
