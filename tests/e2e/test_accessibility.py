@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from reflex.testing import AppHarnessProd
 from sqlmodel import col, select
 
@@ -28,6 +28,7 @@ from community_app.domain.passwords import hash_password
 from community_app.settings import PROJECT_ROOT
 from tests.e2e.support import (
     PASSWORD,
+    TIMEOUT_MS,
     Account,
     Capture,
     add_rsvp,
@@ -169,16 +170,46 @@ def test_every_page_has_no_serious_or_critical_violation(
     assert problems == [], f"{role}: {len(problems)} violations\n" + "\n".join(problems)
 
 
-def test_the_check_finds_an_unlabelled_control(
-    role_page: tuple[str, Capture], axe_script: Path
-) -> None:
+@pytest.fixture(scope="module")
+def visitor(app: AppHarnessProd, browser: Browser) -> Iterator[Capture]:
+    capture = Capture(new_page(browser), app)
+    yield capture
+    capture.page.context.close()
+
+
+def test_the_check_finds_an_unlabelled_control(visitor: Capture, axe_script: Path) -> None:
     """A negative control: the same check fails on a page with a nameless text box."""
-    role, capture = role_page
-    if role != "visitor":
-        pytest.skip("one control is enough")
-    capture.visit("/")
-    capture.page.evaluate(
+    visitor.visit("/")
+    visitor.page.evaluate(
         "() => document.querySelector('main').append(document.createElement('input'))"
     )
 
-    assert any(line.startswith("label ") for line in serious_violations(capture.page, axe_script))
+    assert any(line.startswith("label ") for line in serious_violations(visitor.page, axe_script))
+
+
+def test_the_first_tab_stop_skips_to_the_main_content(visitor: Capture) -> None:
+    visitor.visit("/events")
+
+    visitor.page.keyboard.press("Tab")
+
+    focused = visitor.page.evaluate(
+        "() => [document.activeElement.className, document.activeElement.hash]"
+    )
+    assert focused == ["skip-link", "#main"]
+    visitor.page.keyboard.press("Enter")
+    assert visitor.page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_a_refused_login_is_announced_and_the_page_stays_accessible(
+    visitor: Capture, axe_script: Path
+) -> None:
+    page = visitor.page
+    visitor.visit("/login")
+    page.locator("#email").fill("nobody@example.org")
+    page.locator("#password").fill("not-the-password")
+
+    page.locator("#login-form button[type=submit]").click()
+
+    alert = page.locator(".form-error[role=alert]")
+    expect(alert).to_contain_text("パスワードが正しくありません", timeout=TIMEOUT_MS)
+    assert serious_violations(page, axe_script) == []

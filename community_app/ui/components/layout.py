@@ -66,8 +66,14 @@ def _nav() -> rx.Component:
 
 
 def _skip_link() -> rx.Component:
-    """The first stop of the Tab key: straight to the page's own content."""
-    return rx.el.a(tr("a11y.skip_to_content"), href="#main", class_name="skip-link")
+    """The first stop of the Tab key: straight to the page's own content. The router's
+    link only scrolls, so the click also moves the keyboard focus there."""
+    return rx.el.a(
+        tr("a11y.skip_to_content"),
+        href="#main",
+        class_name="skip-link",
+        on_click=rx.call_script("document.getElementById('main').focus()"),
+    )
 
 
 def _nav_links() -> rx.Component:
