@@ -151,7 +151,14 @@ def seed_members(engine: Engine, count: int) -> list[int]:
         ]
         session.execute(insert(Member), rows)
         session.commit()
-        return [row[0] for row in session.execute(Member.__table__.select().with_only_columns(Member.__table__.c.id).order_by(Member.__table__.c.id)).all()]  # type: ignore[attr-defined]
+        return [
+            row[0]
+            for row in session.execute(
+                Member.__table__.select()
+                .with_only_columns(Member.__table__.c.id)
+                .order_by(Member.__table__.c.id)
+            ).all()
+        ]  # type: ignore[attr-defined]
 
 
 def now_utc() -> datetime:
