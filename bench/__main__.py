@@ -11,6 +11,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,73 +57,86 @@ def main() -> int:
         notes.append("PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL")
     total = 20_000 if quick else 100_000
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    with tempfile.TemporaryDirectory(prefix="tsudoi-bench-") as scratch:
-        folder = Path(scratch)
-        memory = folder / "memory"
-        memory.mkdir()
-        for backend in backends:
-            if not parts & {"serving", "generation", "pages"}:
-                break
-            print(f"[{backend}] seeding {total:,} events ...", file=sys.stderr, flush=True)
-            with scratch_database(backend, folder, "site") as (url, engine):
-                seeded = seed_events(engine, total=total, now=datetime.now(UTC))
-                small = min(seeded.group_slugs)
-                if "generation" in parts:
-                    print(f"[{backend}] feed generation ...", file=sys.stderr, flush=True)
-                    plan = [(1_000, 5 if not quick else 3), (10_000, 3 if not quick else 1)]
-                    for size, runs in plan:
-                        if size in seeded.group_slugs:
-                            rows.append(
-                                feed_generation.measure(
-                                    engine, backend, size, seeded.group_slugs[size], runs
-                                )
-                            )
-                    if not quick:
-                        rows.append(feed_generation.measure(engine, backend, total, None, 1))
-                    else:
-                        notes.append("feed generation of 100 000 events skipped (--quick)")
-                if "pages" in parts:
-                    rows += pages.list_queries(
-                        engine,
-                        backend,
-                        seeded.event_slug,
-                        _group_id(engine, seeded.group_slugs[small]),
-                        runs=3 if quick else 5,
-                    )
-                # The server runs on SQLite only: one production build per bench run.
-                if backend == "sqlite" and parts & {"serving", "pages"}:
-                    print("[sqlite] starting the production build ...", file=sys.stderr, flush=True)
-                    log = folder / "server.log"
-                    from bench.server import production_server
-
-                    with production_server(url, memory, log) as base:
-                        if "serving" in parts:
-                            print("[sqlite] feed serving ...", file=sys.stderr, flush=True)
-                            sizes = dict(seeded.group_slugs)
-                            rows += [
-                                {"backend": backend} | row
-                                for row in feed_serving.run(
-                                    base, engine, sizes, memory, quick=quick
-                                )
-                            ]
-                        if "pages" in parts:
-                            print("[sqlite] pages in Chromium ...", file=sys.stderr, flush=True)
-                            targets = [
-                                ("home", "/", seeded.first_title),
-                                ("event", f"/events/{seeded.event_slug}", seeded.event_title),
-                            ]
-                            rows += [
-                                {"backend": backend, "events_stored": seeded.total_events} | row
-                                for row in pages.browse(base, targets, 3 if quick else 5, chromium)
-                            ]
-                    if postgres_base_url():
-                        notes.append(
-                            "feed serving and pages ran on SQLite only (one production build)"
-                        )
-        if "rsvp" in parts:
+    failed = False
+    try:
+        with tempfile.TemporaryDirectory(prefix="tsudoi-bench-") as scratch:
+            folder = Path(scratch)
+            memory = folder / "memory"
+            memory.mkdir()
             for backend in backends:
-                print(f"[{backend}] RSVP burst ...", file=sys.stderr, flush=True)
-                rows += rsvp_burst.run(backend, folder, (50, 200))
+                if not parts & {"serving", "generation", "pages"}:
+                    break
+                print(f"[{backend}] seeding {total:,} events ...", file=sys.stderr, flush=True)
+                with scratch_database(backend, folder, "site") as (url, engine):
+                    seeded = seed_events(engine, total=total, now=datetime.now(UTC))
+                    small = min(seeded.group_slugs)
+                    if "generation" in parts:
+                        print(f"[{backend}] feed generation ...", file=sys.stderr, flush=True)
+                        plan = [(1_000, 5 if not quick else 3), (10_000, 3 if not quick else 1)]
+                        for size, runs in plan:
+                            if size in seeded.group_slugs:
+                                rows.append(
+                                    feed_generation.measure(
+                                        engine, backend, size, seeded.group_slugs[size], runs
+                                    )
+                                )
+                        if not quick:
+                            rows.append(feed_generation.measure(engine, backend, total, None, 1))
+                        else:
+                            notes.append("feed generation of 100 000 events skipped (--quick)")
+                    if "pages" in parts:
+                        rows += pages.list_queries(
+                            engine,
+                            backend,
+                            seeded.event_slug,
+                            _group_id(engine, seeded.group_slugs[small]),
+                            runs=3 if quick else 5,
+                        )
+                    # The server runs on SQLite only: one production build per bench run.
+                    if backend == "sqlite" and parts & {"serving", "pages"}:
+                        print(
+                            "[sqlite] starting the production build ...",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+                        log = folder / "server.log"
+                        from bench.server import production_server
+
+                        with production_server(url, memory, log) as base:
+                            if "serving" in parts:
+                                print("[sqlite] feed serving ...", file=sys.stderr, flush=True)
+                                sizes = dict(seeded.group_slugs)
+                                rows += [
+                                    {"backend": backend} | row
+                                    for row in feed_serving.run(
+                                        base, engine, sizes, memory, quick=quick
+                                    )
+                                ]
+                            if "pages" in parts:
+                                print("[sqlite] pages in Chromium ...", file=sys.stderr, flush=True)
+                                targets = [
+                                    ("home", "/", seeded.first_title),
+                                    ("event", f"/events/{seeded.event_slug}", seeded.event_title),
+                                ]
+                                rows += [
+                                    {"backend": backend, "events_stored": seeded.total_events} | row
+                                    for row in pages.browse(
+                                        base, targets, 3 if quick else 5, chromium
+                                    )
+                                ]
+                        if postgres_base_url():
+                            notes.append(
+                                "feed serving and pages ran on SQLite only (one production build)"
+                            )
+            if "rsvp" in parts:
+                for backend in backends:
+                    print(f"[{backend}] RSVP burst ...", file=sys.stderr, flush=True)
+                    rows += rsvp_burst.run(backend, folder, (50, 200))
+    except Exception as error:
+        # The figures measured so far are still written, with the reason it stopped.
+        failed = True
+        notes.append(f"stopped early: {type(error).__name__}: {error}"[:500])
+        traceback.print_exc()
     notes.append("blank-Reflex-app comparison not measured (optional; skipped for time)")
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -137,7 +151,7 @@ def main() -> int:
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str))
     print(render(result))
     print(f"\nwritten to {path.relative_to(RESULTS.parent.parent)}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

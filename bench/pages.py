@@ -46,7 +46,7 @@ def browse(
                     context = browser.new_context(locale="ja-JP")
                     page = context.new_page()
                     responses: list[Any] = []
-                    page.on("requestfinished", responses.append)
+                    page.on("requestfinished", lambda request, seen=responses: seen.append(request))
                     begin = time.perf_counter()
                     page.goto(base + path, wait_until="commit")
                     page.get_by_text(expected, exact=True).first.wait_for(timeout=60_000)
