@@ -81,7 +81,7 @@ def main() -> int:
                                     )
                                 )
                         if not quick:
-                            rows.append(feed_generation.measure(engine, backend, total, None, 1))
+                            rows.append(feed_generation.measure(engine, backend, total, None, 0))
                         else:
                             notes.append("feed generation of 100 000 events skipped (--quick)")
                     if "pages" in parts:
