@@ -81,7 +81,15 @@ def main() -> int:
                                     )
                                 )
                         if not quick:
-                            rows.append(feed_generation.measure(engine, backend, total, None, 0))
+                            try:
+                                rows.append(
+                                    feed_generation.measure(engine, backend, total, None, 0)
+                                )
+                            except Exception as error:  # a finding, not a bench failure
+                                notes.append(
+                                    f"[{backend}] feed of {total:,} events failed: "
+                                    f"{type(error).__name__}: {str(error).splitlines()[0]}"
+                                )
                         else:
                             notes.append("feed generation of 100 000 events skipped (--quick)")
                     if "pages" in parts:
