@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 BUN = $(shell scripts/ensure-bun.sh)
 
-.PHONY: help setup chromium run test test-unit test-e2e lint format migrate makemigrations seed-demo backup lock clean
+.PHONY: help setup chromium run test test-unit test-e2e lint format migrate makemigrations seed-demo backup bench lock clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ seed-demo: setup ## add demo data to an empty database
 
 backup: setup ## write a consistent copy of the database to data/backups/
 	$(PY) -m community_app backup
+
+bench: $(VENV)/.test-installed .tools/bun.ok chromium ## measure feeds, RSVP bursts and pages (QUICK=1: smaller, faster)
+	PYTHONPATH=$(CURDIR) REFLEX_BUN_PATH=$(BUN) $(PY) -m bench $(if $(QUICK),--quick)
 
 lock: ## re-pin requirements*.txt from requirements*.in in a clean virtualenv
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -1,0 +1,114 @@
+"""One plain-text table of a bench result (the JSON keeps every detail, plans included)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _f(value: Any, digits: int = 1) -> str:
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _serving(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["1. Feed serving /feeds/events.ics (gzip) vs the same bytes from memory, same server"]
+    lines.append(
+        f"   {'events':>6} {'mode':<34} {'c':>3} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9}  n"
+    )
+    index = {(r["events"], r["mode"], r.get("concurrency")): r for r in rows}
+    for row in rows:
+        if row["mode"] == "size":
+            lines.append(
+                f"   {row['events']:>6} body {row['body_bytes']:,} B, gzip {row['gzip_bytes']:,} B"
+            )
+            continue
+        if "skipped" in row:
+            lines.append(
+                f"   {row['events']:>6} {row['mode']:<34} {row['concurrency']:>3} skipped: {row['skipped']}"
+            )
+            continue
+        ratio = ""
+        twin = {"warm": "memory (same bytes)", "304 (If-None-Match)": "memory 304"}.get(row["mode"])
+        if twin and (row["events"], twin, row["concurrency"]) in index:
+            other = index[(row["events"], twin, row["concurrency"])]
+            if "p50_ms" in other:
+                ratio = f"  p50 ×{row['p50_ms'] / other['p50_ms']:.2f} of memory"
+        lines.append(
+            f"   {row['events']:>6} {row['mode']:<34} {row['concurrency']:>3} {_f(row['rps']):>9}"
+            f" {_f(row['p50_ms'], 2):>9} {_f(row['p99_ms'], 2):>9}  {row['requests']}{ratio}"
+        )
+    return lines
+
+
+def _generation(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["2. Feed generation from the database (domain.calendar, in process)"]
+    lines.append(
+        f"   {'backend':<10} {'events':>7} {'query s':>8} {'build s':>8} {'total s':>8} {'peak MB':>8} {'bytes':>12} runs"
+    )
+    for row in rows:
+        lines.append(
+            f"   {row['backend']:<10} {row['events']:>7,} {_f(row['query_s'], 3):>8} {_f(row['build_s'], 3):>8}"
+            f" {_f(row['total_s'], 3):>8} {_f(row['peak_mb']):>8} {row['bytes']:>12,} {row['runs']}"
+        )
+    return lines
+
+
+def _rsvp(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [f"3. RSVP burst ({rows[0]['method']})"]
+    lines.append(
+        f"   {'backend':<10} {'N':>4} {'cap':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  correctness"
+    )
+    for row in rows:
+        lines.append(
+            f"   {row['backend']:<10} {row['n']:>4} {row['capacity']:>4} {_f(row['p50_ms']):>8}"
+            f" {_f(row['p95_ms']):>8} {_f(row['p99_ms']):>8}  {row['correct']}: going {row['going']}"
+            f" = capacity {row['capacity']}, waitlist {row['waitlisted']} in arrival order"
+            f" {row['waitlist_in_arrival_order']}, errors {row['errors'] or 'none'}"
+            f" (waiting though earlier than a going member: {row['arrived_before_a_going_member_but_waiting']})"
+        )
+    return lines
+
+
+def _pages(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["4. Pages in headless Chromium (fresh cache each run)"]
+    for row in rows:
+        lines.append(
+            f"   {row['page']:<6} {row['path']:<22} {row['bytes_gzip']:>10,} B over {row['requests']} requests,"
+            f" DOMContentLoaded {row['dom_content_loaded_s']:.2f} s, interactive (data shown)"
+            f" {row['interactive_s']:.2f} s, {row['events_stored']:,} events stored, runs {row['runs']}"
+        )
+    return lines
+
+
+def _queries(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["4b. List queries (median ms; full plans in the JSON)"]
+    for row in rows:
+        scan = "FULL SCAN in a plan" if row["full_scan"] else "indexed"
+        lines.append(
+            f"   {row['backend']:<10} {row['query']:<44} {_f(row['ms'], 2):>9} ms"
+            f"  {row['statements']} statements, {scan}"
+        )
+        for plan in row["plans"][:3]:
+            lines.append(f"      plan: {plan[:150]}")
+    return lines
+
+
+def render(result: dict[str, Any]) -> str:
+    rows = result["rows"]
+    out = [f"Tsudoi bench, {result['when']}, {result['machine']}, quick={result['quick']}"]
+    for part, draw in (
+        ("feed serving", _serving),
+        ("feed generation", _generation),
+        ("rsvp burst", _rsvp),
+        ("pages", _pages),
+        ("list queries", _queries),
+    ):
+        selected = [row for row in rows if row["part"] == part]
+        if selected:
+            out += ["", *draw(selected)]
+    out += ["", *(f"note: {note}" for note in result["notes"])]
+    out.append(f"total {result['seconds']} s")
+    return "\n".join(out)
