@@ -103,10 +103,16 @@ def is_listed(event: Event, now: datetime) -> bool:
     return (event.cancelled_at or event.updated_at) > now - CANCELLED_KEPT_FOR
 
 
+# PostgreSQL takes at most 65 535 bound parameters in one statement: large feeds read
+# their tags in batches.
+TAG_BATCH = 10_000
+
+
 def _tags_by_event(session: Session, ids: list[int]) -> dict[int, list[str]]:
     tags: dict[int, list[str]] = {}
-    if ids:
-        for tag in session.exec(select(EventTag).where(col(EventTag.event_id).in_(ids))):
+    for start in range(0, len(ids), TAG_BATCH):
+        batch = ids[start : start + TAG_BATCH]
+        for tag in session.exec(select(EventTag).where(col(EventTag.event_id).in_(batch))):
             tags.setdefault(tag.event_id, []).append(tag.tag)
     return tags
 

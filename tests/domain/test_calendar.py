@@ -205,3 +205,20 @@ def test_public_entries_follow_the_filters_and_never_list_imports(
     assert len(slugs(FeedFilter())) == 2
     entry = public_feed_entries(session, now=now, where=FeedFilter(group_id=group.id))[0]
     assert entry.location == ONLINE_LOCATION
+
+
+def test_feeds_larger_than_one_tag_batch_keep_every_tag(
+    session: Session, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tags are read in batches (PostgreSQL limits bound parameters per statement)."""
+    from community_app.domain import calendar
+
+    monkeypatch.setattr(calendar, "TAG_BATCH", 2)
+    events = [make_event(session) for _ in range(5)]
+    for number, event in enumerate(events):
+        session.add(EventTag(event_id=event.id, tag=f"タグ{number}"))
+    session.flush()
+
+    entries = calendar.public_feed_entries(session, now=now)
+
+    assert sorted(tag for entry in entries for tag in entry.tags) == [f"タグ{n}" for n in range(5)]
