@@ -9,6 +9,8 @@ request with 304 before any document is built.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -79,6 +81,54 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
     return last_modified.replace(microsecond=0) <= parsed
 
 
+class RenderedFeeds:
+    """The last rendered public feeds, keyed by their ETag, within a byte budget.
+
+    The ETag is a hash of everything ``build_calendar`` reads (``feed_validator``), so
+    a hit is the same document, byte for byte, without rendering it again: a calendar
+    app polling an unchanged feed costs a query, not an icalendar build. Personal feeds
+    are not kept: they are private and each has its own reader.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(etag)
+            if body is not None:
+                self._bodies.move_to_end(etag)
+            return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        if len(body) > self.max_bytes:
+            return
+        with self._lock:
+            if etag in self._bodies:
+                return
+            self._bodies[etag] = body
+            self._size += len(body)
+            while self._size > self.max_bytes:
+                _, dropped = self._bodies.popitem(last=False)
+                self._size -= len(dropped)
+
+
+RENDERED = RenderedFeeds()
+
+
+def _render(entries: list[FeedEntry], header: FeedHeader, etag: str, *, personal: bool) -> bytes:
+    if personal:
+        return build_calendar(entries, header)
+    body = RENDERED.get(etag)
+    if body is None:
+        body = build_calendar(entries, header)
+        RENDERED.put(etag, body)
+    return body
+
+
 def _calendar_response(
     request: Request,
     entries: list[FeedEntry],
@@ -97,7 +147,8 @@ def _calendar_response(
         headers["Last-Modified"] = _http_date(validator.last_modified)
     if _not_modified(request, validator.etag, validator.last_modified):
         return Response(status_code=304, headers=headers)
-    return Response(build_calendar(entries, header), media_type=ICS_MEDIA_TYPE, headers=headers)
+    body = _render(entries, header, validator.etag, personal=personal)
+    return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)
 
 
 def _header(name: str, description: str, timezone: str | None = None) -> FeedHeader:

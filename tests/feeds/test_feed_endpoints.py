@@ -160,3 +160,46 @@ def test_no_public_feed_of_the_demo_data_carries_a_join_url(app_database: Engine
         unfolded = body.content.replace(b"\r\n ", b"").decode("utf-8", "replace")
         assert not any(url in unfolded for url in urls)
         assert "CONFERENCE" not in unfolded
+
+
+def test_an_unchanged_public_feed_is_served_from_the_rendered_cache_byte_for_byte(
+    app_database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from community_app.feeds import app as feeds
+
+    _world(app_database)
+    monkeypatch.setattr(feeds, "RENDERED", feeds.RenderedFeeds())
+    builds: list[int] = []
+    real_build = feeds.build_calendar
+    monkeypatch.setattr(
+        feeds, "build_calendar", lambda *a, **k: builds.append(1) or real_build(*a, **k)
+    )
+
+    first, second = get("/feeds/groups/wlb.ics"), get("/feeds/groups/wlb.ics")
+    assert first.content == second.content and len(builds) == 1
+
+    with Session(app_database) as session:
+        event = session.exec(select(Event).where(Event.slug == "夜カフェ")).one()
+        event.title, event.updated_at = "夜カフェ(改題)", SOON
+        session.add(event)
+        session.commit()
+    changed = get("/feeds/groups/wlb.ics")
+    assert len(builds) == 2 and _titles(changed.content) == ["夜カフェ(改題)"]
+
+
+def test_personal_feeds_are_never_kept_and_the_cache_stays_within_its_budget(
+    app_database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from community_app.feeds import app as feeds
+
+    world = _world(app_database)
+    monkeypatch.setattr(feeds, "RENDERED", feeds.RenderedFeeds())
+    get(f"/feeds/personal/{world['token']}.ics")
+    assert feeds.RENDERED.get(get(f"/feeds/personal/{world['token']}.ics").headers["etag"]) is None
+
+    small = feeds.RenderedFeeds(max_bytes=10)
+    small.put('"a"', b"12345")
+    small.put('"b"', b"123456")
+    small.put('"too-big"', b"x" * 11)
+    assert small.get('"a"') is None and small.get('"b"') == b"123456"
+    assert small.get('"too-big"') is None
