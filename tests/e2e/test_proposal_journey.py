@@ -109,6 +109,7 @@ def test_propose_request_changes_resubmit_approve_then_listed_and_in_the_feed(
     reviewer.locator("[data-move=approved]").click()
     expect(reviewer.locator("#event-status")).to_have_text("公開中", timeout=TIMEOUT_MS)
     expect(reviewer.locator("#preview-banner")).to_have_count(0)
+    expect(reviewer.get_by_text("Google カレンダーに追加")).to_be_visible(timeout=TIMEOUT_MS)
     _shot(reviewer, "3-approved")
 
     # Anyone finds it in the event list and in the calendar feed.

@@ -15,7 +15,7 @@ from community_app.i18n import translate
 from community_app.i18n.proposals_messages import CANNED_REASONS
 from community_app.ui import event_actions
 from community_app.ui.auth import AuthState
-from community_app.ui.components.calendar_links import calendar_buttons
+from community_app.ui.components.calendar_links import CalendarLinksState, calendar_buttons
 from community_app.ui.components.event_card import badge_row
 from community_app.ui.components.event_manage import manage_panel, recap_section
 from community_app.ui.components.forms import FormMixin, form_error, text_value
@@ -159,7 +159,11 @@ class EventPageState(FormMixin, rx.State):
             return []
         self.reason = ""
         await self.load()
-        return [rx.toast.success(translate("manage.done", await self._locale()))]
+        # Publishing or cancelling changes what the calendar buttons offer.
+        return [
+            rx.toast.success(translate("manage.done", await self._locale())),
+            CalendarLinksState.load,
+        ]
 
     async def _locale(self) -> str:
         return (await self.get_state(LocaleState)).locale
