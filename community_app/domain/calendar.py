@@ -20,6 +20,7 @@ from icalendar import Event as VEvent
 from sqlmodel import Session, col, select
 
 from community_app.domain.enums import EventFormat, EventKind, EventStatus, RsvpStatus
+from community_app.domain.events import tags_by_event
 from community_app.domain.models import Event, EventTag, Group
 from community_app.i18n import translate
 
@@ -103,20 +104,6 @@ def is_listed(event: Event, now: datetime) -> bool:
     return (event.cancelled_at or event.updated_at) > now - CANCELLED_KEPT_FOR
 
 
-# PostgreSQL takes at most 65 535 bound parameters in one statement: large feeds read
-# their tags in batches.
-TAG_BATCH = 10_000
-
-
-def _tags_by_event(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    tags: dict[int, list[str]] = {}
-    for start in range(0, len(ids), TAG_BATCH):
-        batch = ids[start : start + TAG_BATCH]
-        for tag in session.exec(select(EventTag).where(col(EventTag.event_id).in_(batch))):
-            tags.setdefault(tag.event_id, []).append(tag.tag)
-    return tags
-
-
 def entries_for(
     session: Session,
     rows: list[tuple[Event, Group]],
@@ -126,7 +113,7 @@ def entries_for(
 ) -> list[FeedEntry]:
     """Feed entries of ``rows``; with ``attendance`` (personal feeds) the going members'
     entries carry the join URL once it is revealed (``join_url_reveal_minutes``)."""
-    tags = _tags_by_event(session, [event.id for event, _ in rows if event.id is not None])
+    tags = tags_by_event(session, [event.id for event, _ in rows if event.id is not None])
     entries = []
     for event, group in rows:
         assert event.id is not None
@@ -151,7 +138,7 @@ def entries_for(
                 group_name=group.name,
                 group_slug=group.slug,
                 kind=event.kind,
-                tags=tuple(sorted(tags.get(event.id, []))),
+                tags=tuple(sorted(tags.get(event.id, ()))),
                 sequence=event.sequence,
                 updated_at=event.updated_at,
                 created_at=event.created_at,

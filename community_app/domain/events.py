@@ -110,11 +110,19 @@ class EventDetail:
     event_id: int = 0
 
 
-def _tags_by_event(session: Session, event_ids: list[int]) -> dict[int, tuple[str, ...]]:
+# PostgreSQL takes at most 65 535 bound parameters in one statement: long lists (a
+# large feed) read their tags in batches.
+TAG_BATCH = 10_000
+
+
+def tags_by_event(session: Session, event_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The tags of each event, in the database's order of the tag text."""
     tags: dict[int, list[str]] = {}
-    if event_ids:
+    for start in range(0, len(event_ids), TAG_BATCH):
         rows = session.exec(
-            select(EventTag).where(col(EventTag.event_id).in_(event_ids)).order_by(EventTag.tag)
+            select(EventTag)
+            .where(col(EventTag.event_id).in_(event_ids[start : start + TAG_BATCH]))
+            .order_by(EventTag.tag)
         )
         for row in rows:
             tags.setdefault(row.event_id, []).append(row.tag)
@@ -133,7 +141,7 @@ def _seats_by_event(session: Session, event_ids: list[int]) -> dict[int, tuple[i
 
 def _cards(session: Session, rows: list[tuple[Event, Group]]) -> list[EventCard]:
     ids = [event.id for event, _ in rows if event.id is not None]
-    tags = _tags_by_event(session, ids)
+    tags = tags_by_event(session, ids)
     seats = _seats_by_event(session, ids)
     return [
         EventCard(

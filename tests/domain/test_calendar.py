@@ -211,9 +211,9 @@ def test_feeds_larger_than_one_tag_batch_keep_every_tag(
     session: Session, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tags are read in batches (PostgreSQL limits bound parameters per statement)."""
-    from community_app.domain import calendar
+    from community_app.domain import calendar, events
 
-    monkeypatch.setattr(calendar, "TAG_BATCH", 2)
+    monkeypatch.setattr(events, "TAG_BATCH", 2)
     events = [make_event(session) for _ in range(5)]
     for number, event in enumerate(events):
         session.add(EventTag(event_id=event.id, tag=f"タグ{number}"))
