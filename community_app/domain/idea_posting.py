@@ -117,10 +117,17 @@ def support_idea(session: Session, *, actor: Actor, idea_id: object, now: dateti
             idea_id=idea.id, member_id=actor.member_id, kind=IdeaSupportKind.SUPPORT, created_at=now
         )
     )
+    return _recount(session, actor=actor, idea=idea, now=now)
+
+
+def _recount(session: Session, *, actor: Actor, idea: ProjectIdea, now: datetime) -> IdeaRef:
+    """After a support or a joiner came or went: mark the idea active and let its
+    support count move its status (``ideas.settle_count``)."""
     session.flush()
     idea.updated_at = now
     settle_count(session, actor=actor, idea=idea, now=now)
     session.flush()
+    assert idea.id is not None
     return IdeaRef(idea.id, idea.slug, idea.status)
 
 
@@ -132,11 +139,7 @@ def withdraw_support(session: Session, *, actor: Actor, idea_id: object, now: da
     if row is None:
         raise DomainError("not_supported")
     session.delete(row)
-    session.flush()
-    idea.updated_at = now
-    settle_count(session, actor=actor, idea=idea, now=now)
-    session.flush()
-    return IdeaRef(idea.id, idea.slug, idea.status)
+    return _recount(session, actor=actor, idea=idea, now=now)
 
 
 def join_idea(
@@ -152,11 +155,7 @@ def join_idea(
     )
     row.role = clean_role
     session.add(row)
-    session.flush()
-    idea.updated_at = now
-    settle_count(session, actor=actor, idea=idea, now=now)
-    session.flush()
-    return IdeaRef(idea.id, idea.slug, idea.status)
+    return _recount(session, actor=actor, idea=idea, now=now)
 
 
 def leave_idea(session: Session, *, actor: Actor, idea_id: object, now: datetime) -> IdeaRef:
@@ -166,11 +165,7 @@ def leave_idea(session: Session, *, actor: Actor, idea_id: object, now: datetime
     if row is None:
         raise DomainError("not_joined")
     session.delete(row)
-    session.flush()
-    idea.updated_at = now
-    settle_count(session, actor=actor, idea=idea, now=now)
-    session.flush()
-    return IdeaRef(idea.id, idea.slug, idea.status)
+    return _recount(session, actor=actor, idea=idea, now=now)
 
 
 def update_idea_settings(
