@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from community_app.db import read_session, write_session
-from community_app.domain import rate_limits, sessions
+from community_app.domain import notifications, rate_limits, sessions
 from community_app.domain.errors import DomainError
 from community_app.domain.members import update_profile
 from community_app.domain.models import Member
@@ -27,6 +27,7 @@ class SignedIn:
     timezone: str
     is_admin: bool
     is_organiser: bool = False  # organises a group: the header shows the review queue
+    unread: int = 0  # unread notifications: the bell's badge
 
 
 def _signed_in(member: Member) -> SignedIn:
@@ -44,7 +45,11 @@ def resolve(token: object) -> SignedIn | None:
         if member is None:
             return None
         actor = load_actor(session, member_id=member.id)
-        return replace(_signed_in(member), is_organiser=bool(actor.organiser_of))
+        return replace(
+            _signed_in(member),
+            is_organiser=bool(actor.organiser_of),
+            unread=notifications.count_unread(session, actor=actor),
+        )
 
 
 def log_in(*, email: object, password: object, ip: str, user_agent: str) -> tuple[SignedIn, str]:

@@ -14,7 +14,7 @@ import reflex as rx
 
 from community_app.domain.sessions import SESSION_ABSOLUTE_LIFETIME
 from community_app.settings import get_settings
-from community_app.ui import account_actions, inbox_actions
+from community_app.ui import account_actions
 from community_app.ui.account_actions import SignedIn
 from community_app.ui.locale import LocaleState
 from community_app.ui.policy import Access, handler
@@ -67,14 +67,9 @@ class AuthState(rx.State):
         self.is_organiser = bool(member and member.is_organiser)
         if member is None and self.session_token:
             self.session_token = ""
-        await self._count_unread(signed_in=member is not None)
-
-    async def _count_unread(self, *, signed_in: bool) -> None:
-        self.unread_count = (
-            await asyncio.to_thread(inbox_actions.unread_count, token=self.session_token)
-            if signed_in
-            else 0
-        )
+        # One visit to the database per page load: the session, the organiser flag and
+        # the unread count come back together (account_actions.resolve).
+        self.unread_count = member.unread if member else 0
 
     @handler(Access.PUBLIC)
     async def log_out(self) -> rx.event.EventSpec:

@@ -105,7 +105,9 @@ class NotificationsState(FormMixin, rx.State):
         self.items = [
             _item(view, self._timezone) if item.id == view.id else item for item in self.items
         ]
-        await auth._count_unread(signed_in=True)
+        auth.unread_count = await asyncio.to_thread(
+            inbox_actions.unread_count, token=auth.session_token
+        )
 
     @handler(Access.SIGNED_IN)
     async def mark_all_read(self) -> None:
