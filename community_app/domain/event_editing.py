@@ -70,7 +70,7 @@ class EditResult:
     notified: int
 
 
-def _slug_is_taken(session: Session, slug: str) -> bool:
+def slug_is_taken(session: Session, slug: str) -> bool:
     return session.exec(select(Event.id).where(Event.slug == slug)).first() is not None
 
 
@@ -170,7 +170,7 @@ def create_event_draft(
         raise DomainError("starts_in_past")
     event = Event(
         uid=new_event_uid(),
-        slug=unique_slug(fields.title, is_taken=lambda slug: _slug_is_taken(session, slug)),
+        slug=unique_slug(fields.title, is_taken=lambda slug: slug_is_taken(session, slug)),
         group_id=group_id,
         proposer_id=actor.member_id,
         status=EventStatus.DRAFT,
@@ -241,7 +241,7 @@ def duplicate_event(session: Session, *, actor: Actor, event_id: int, now: datet
         weeks += 1
     copy = Event(
         uid=new_event_uid(),
-        slug=unique_slug(source.title, is_taken=lambda slug: _slug_is_taken(session, slug)),
+        slug=unique_slug(source.title, is_taken=lambda slug: slug_is_taken(session, slug)),
         group_id=source.group_id,
         proposer_id=actor.member_id,
         status=EventStatus.DRAFT,

@@ -21,7 +21,12 @@ from sqlmodel import Session, col, select
 from community_app.domain.audit import record_audit
 from community_app.domain.enums import EventStatus
 from community_app.domain.errors import DomainError
-from community_app.domain.event_editing import EditResult, copy_details, update_event
+from community_app.domain.event_editing import (
+    EditResult,
+    copy_details,
+    slug_is_taken,
+    update_event,
+)
 from community_app.domain.events import new_event_uid
 from community_app.domain.models import Event, Series
 from community_app.domain.permissions import Actor, can_review_proposals, is_signed_in, require
@@ -36,10 +41,6 @@ REPEATABLE = frozenset({EventStatus.APPROVED, EventStatus.DRAFT})
 class SeriesResult:
     series_id: int
     created: int  # occurrences added after the first event
-
-
-def _slug_is_taken(session: Session, slug: str) -> bool:
-    return session.exec(select(Event.id).where(Event.slug == slug)).first() is not None
 
 
 def repeat_event(
@@ -111,7 +112,7 @@ def _add_occurrence(
         | {
             "uid": new_event_uid(),
             "slug": unique_slug(
-                f"{template.slug}-{local_day}", is_taken=lambda s: _slug_is_taken(session, s)
+                f"{template.slug}-{local_day}", is_taken=lambda s: slug_is_taken(session, s)
             ),
             "starts_at": start,
             "ends_at": start + duration,
