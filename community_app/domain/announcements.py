@@ -26,27 +26,22 @@ CONCERNED_RSVPS = (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING)
 S = EventStatus
 
 
-def concerned_member_ids(session: Session, event_id: int) -> list[int]:
-    """Members going, waitlisted or awaiting approval for the event."""
+def _members_with(session: Session, event_id: int, statuses: tuple[RsvpStatus, ...]) -> list[int]:
     return list(
         session.exec(
-            select(Rsvp.member_id).where(
-                Rsvp.event_id == event_id, col(Rsvp.status).in_(CONCERNED_RSVPS)
-            )
+            select(Rsvp.member_id).where(Rsvp.event_id == event_id, col(Rsvp.status).in_(statuses))
         ).all()
     )
+
+
+def concerned_member_ids(session: Session, event_id: int) -> list[int]:
+    """Members going, waitlisted or awaiting approval for the event."""
+    return _members_with(session, event_id, CONCERNED_RSVPS)
 
 
 def attendee_ids(session: Session, event_id: int) -> list[int]:
     """Members who were going (or checked in): the people a recap is for."""
-    return list(
-        session.exec(
-            select(Rsvp.member_id).where(
-                Rsvp.event_id == event_id,
-                col(Rsvp.status).in_((RsvpStatus.GOING, RsvpStatus.ATTENDED)),
-            )
-        ).all()
-    )
+    return _members_with(session, event_id, (RsvpStatus.GOING, RsvpStatus.ATTENDED))
 
 
 def reviewer_ids(session: Session, group_id: int) -> list[int]:
