@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from community_app.i18n import format_datetime, format_range, translate
+from community_app.i18n import format_datetime, format_range, message, negotiate_locale, translate
 from community_app.i18n.messages import MESSAGES
 
 pytestmark = pytest.mark.unit
@@ -50,3 +50,30 @@ def test_a_range_past_midnight_shows_both_dates() -> None:
 
 def test_an_unknown_key_falls_back_to_the_key_itself() -> None:
     assert translate("no.such.key", "en") == "no.such.key"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("en-US,en;q=0.9", "en"),
+        ("ja-JP,ja;q=0.9,en;q=0.8", "ja"),
+        ("fr-FR,fr;q=0.9,en;q=0.5,ja;q=0.4", "en"),
+        ("de;q=1, ja;q=0.2, en;q=0.7", "en"),
+        ("EN-gb", "en"),
+        ("en;q=0, ja", "ja"),
+        ("fr, de", "ja"),
+        ("", "ja"),
+        ("en;q=abc, ja;q=0.1", "ja"),
+        ("*", "ja"),
+    ],
+)
+def test_a_visitors_language_follows_the_browser(header: str, expected: str) -> None:
+    assert negotiate_locale(header) == expected
+
+
+def test_counting_messages_fill_their_fields_and_say_one_in_the_singular() -> None:
+    assert message("seats.left", "ja", n=3) == "残り3席"
+    assert message("seats.left", "en", n=3) == "3 places left"
+    assert message("seats.left", "en", n=1) == "1 place left"
+    assert message("seats.left", "ja", n=1) == "残り1席"
+    assert message("seats.taken_of", "en", n=2, capacity=20) == "2 of 20 places taken"

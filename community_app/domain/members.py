@@ -204,6 +204,20 @@ def update_profile(
     return member
 
 
+def set_locale(session: Session, *, member_id: int, locale: object) -> Member:
+    """The member's interface language, as last chosen with the header's switch.
+
+    A display preference, not a profile edit: ``updated_at`` stays as it is.
+    """
+    valid_locale = validate_locale(locale)
+    member = get_member(session, member_id=member_id)
+    if member.locale != valid_locale:
+        member.locale = valid_locale
+        session.add(member)
+        session.flush()
+    return member
+
+
 def set_password_hash(
     session: Session, *, member_id: int, password_hash: str, now: datetime
 ) -> None:

@@ -18,6 +18,30 @@ def translate(key: str, locale: str) -> str:
     return MESSAGES.get(locale, {}).get(key) or MESSAGES["ja"].get(key) or key
 
 
+def negotiate_locale(accept_language: str, default: str = "ja") -> str:
+    """The first of our languages the browser asks for (``Accept-Language``, by q-value)."""
+    wanted: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        language = tag.strip().split("-")[0].lower()
+        if language in LOCALES and quality > 0:
+            wanted.append((-quality, position, language))
+    return min(wanted)[2] if wanted else default
+
+
+def message(key: str, locale: str, **values: object) -> str:
+    """The message for ``key`` with its ``{fields}`` filled; ``key.one`` when ``n`` is 1."""
+    if values.get("n") == 1 and f"{key}.one" in MESSAGES.get(locale, {}):
+        key = f"{key}.one"
+    return translate(key, locale).format(**values)
+
+
 def format_date(moment: datetime, locale: str) -> str:
     """``2026年11月28日(土)`` / ``Sat, 28 Nov 2026``."""
     if locale == "en":

@@ -13,6 +13,7 @@ from community_app.i18n import (
     feeds_messages,
     ideas_messages,
     inbox_messages,
+    labels_messages,
     proposals_messages,
     rsvp_messages,
     webhooks_messages,
@@ -313,5 +314,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     attendees_messages.MESSAGES,
     ideas_messages.MESSAGES,
     a11y_messages.MESSAGES,
+    labels_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from community_app.db import read_session, write_session
 from community_app.domain import notifications, rate_limits, sessions
 from community_app.domain.errors import DomainError
-from community_app.domain.members import update_profile
+from community_app.domain.members import set_locale, update_profile
 from community_app.domain.models import Member
 from community_app.domain.permissions import load_actor
 
@@ -111,6 +111,15 @@ def change_password(
             now=now,
             user_agent=user_agent,
         )
+
+
+def save_locale(*, token: object, locale: object) -> None:
+    """Remember the language a signed-in member switched to; visitors keep it in the browser."""
+    now = _now()
+    with write_session() as session:
+        member = sessions.resolve_session(session, token=token, now=now)
+        if member is not None and member.id is not None:
+            set_locale(session, member_id=member.id, locale=locale)
 
 
 def save_profile(

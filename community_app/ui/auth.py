@@ -13,6 +13,7 @@ import asyncio
 import reflex as rx
 
 from community_app.domain.sessions import SESSION_ABSOLUTE_LIFETIME
+from community_app.i18n import LOCALES, negotiate_locale
 from community_app.settings import get_settings
 from community_app.ui import account_actions
 from community_app.ui.account_actions import SignedIn
@@ -70,6 +71,11 @@ class AuthState(rx.State):
         # One visit to the database per page load: the session, the organiser flag and
         # the unread count come back together (account_actions.resolve).
         self.unread_count = member.unread if member else 0
+        locale = await self.get_state(LocaleState)
+        if member is not None:
+            locale.locale = member.locale
+        elif locale.locale not in LOCALES:
+            locale.locale = negotiate_locale(self.router.headers.accept_language)
 
     @handler(Access.PUBLIC)
     async def log_out(self) -> rx.event.EventSpec:

@@ -7,10 +7,13 @@ import logging
 import reflex as rx
 from reflex.event import EventSpec
 
+from community_app.i18n import translate
+
 logger = logging.getLogger("community_app")
 
-GENERIC_MESSAGE = "処理できませんでした。時間をおいてもう一度お試しください。"
-GENERIC_DESCRIPTION = "Something went wrong. Please try again in a moment."
+# The handler that failed may not know the visitor's language: both are shown.
+GENERIC_MESSAGE = translate("error.generic", "ja")
+GENERIC_DESCRIPTION = translate("error.generic", "en")
 
 
 def backend_exception_handler(exception: Exception) -> EventSpec:

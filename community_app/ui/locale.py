@@ -1,26 +1,44 @@
-"""The visitor's UI language, kept in the browser, and the ``tr`` helper."""
+"""The UI language and the ``tr`` helper.
+
+A member's language is their account setting (the header's switch changes it); a visitor's
+is kept in the browser, and until they choose, it is the first of ours that the browser's
+``Accept-Language`` asks for (``AuthState.refresh`` decides on each page load).
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 import reflex as rx
 
 from community_app.i18n import LOCALES, translate
+from community_app.ui import account_actions
 from community_app.ui.policy import Access, handler
 
 
 class LocaleState(rx.State):
-    """UI language. Lives in localStorage; members' saved preference comes with accounts."""
+    """UI language, in localStorage ("" until chosen or negotiated: shown as Japanese)."""
 
-    locale: str = rx.LocalStorage("ja", name="tsudoi_locale", sync=True)
-
-    @handler(Access.PUBLIC)
-    def toggle_locale(self) -> None:
-        self.locale = "en" if self.locale == "ja" else "ja"
+    locale: str = rx.LocalStorage("", name="tsudoi_locale", sync=True)
 
     @handler(Access.PUBLIC)
-    def set_locale(self, locale: str) -> None:
+    async def toggle_locale(self) -> None:
+        await self._switch("ja" if self.locale == "en" else "en")
+
+    @handler(Access.PUBLIC)
+    async def set_locale(self, locale: str) -> None:
         if locale in LOCALES:
-            self.locale = locale
+            await self._switch(locale)
+
+    async def _switch(self, locale: str) -> None:
+        self.locale = locale
+        from community_app.ui.auth import AuthState  # auth.py imports this module
+
+        auth = await self.get_state(AuthState)
+        if auth.session_token:
+            await asyncio.to_thread(
+                account_actions.save_locale, token=auth.session_token, locale=locale
+            )
 
 
 def is_english() -> rx.Var[bool]:

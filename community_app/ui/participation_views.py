@@ -6,7 +6,7 @@ import dataclasses
 
 from community_app.domain.enums import RsvpStatus
 from community_app.domain.participation import RsvpPanel, TierSeats
-from community_app.i18n import format_datetime, translate
+from community_app.i18n import format_datetime, message, translate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,20 +38,18 @@ class ParticipationView:
 
 def seats_text(tier: TierSeats, locale: str) -> str:
     """``残り3席(定員20)・キャンセル待ち2人`` / ``3 of 20 places left · 2 waiting``."""
-    en = locale == "en"
     if tier.is_lottery and not tier.lottery_drawn:
-        base = f"{tier.applied} applied" if en else f"応募 {tier.applied}人"
+        base = message("seats.applied", locale, n=tier.applied)
         if tier.capacity is not None:
-            base += f" for {tier.capacity} places" if en else f"(当選枠 {tier.capacity}名)"
+            base += message("seats.lottery_places", locale, n=tier.capacity)
     elif tier.seats_left is None:
-        base = f"{tier.going} going (no limit)" if en else f"{tier.going}名参加予定(定員なし)"
-    elif en:
-        base = f"{tier.seats_left} of {tier.capacity} places left"
+        base = message("seats.going_unlimited", locale, n=tier.going)
     else:
-        base = f"残り{tier.seats_left}席(定員{tier.capacity}名)"
-    if tier.waiting:
-        base += f" · {tier.waiting} waiting" if en else f"・キャンセル待ち{tier.waiting}人"
-    return base
+        base = message("seats.left_of", locale, n=tier.seats_left, capacity=tier.capacity)
+    if not tier.waiting:
+        return base
+    waiting = message("seats.waiting", locale, n=tier.waiting)
+    return f"{base}{translate('list.separator', locale)}{waiting}"
 
 
 def _note(tier: TierSeats, timezone: str, locale: str) -> str:

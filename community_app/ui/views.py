@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from community_app.domain.events import AgendaView, EventCard, EventDetail, HostView, TierView
-from community_app.i18n import format_range, translate
+from community_app.i18n import format_range, message, translate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,13 +97,11 @@ def _seats(card: EventCard, locale: str) -> str:
     """``残り3席`` / ``満席・キャンセル待ち2人`` / ``3 places left``; nothing when unlimited."""
     if card.seats_left is None:
         return ""
-    en = locale == "en"
     if card.seats_left == 0:
-        text = "Full" if en else "満席"
-        if card.waiting:
-            text += f" · {card.waiting} waiting" if en else f"・キャンセル待ち{card.waiting}人"
-        return text
-    return f"{card.seats_left} places left" if en else f"残り{card.seats_left}席"
+        waiting = message("seats.waiting", locale, n=card.waiting) if card.waiting else ""
+        full = translate("seats.full", locale)
+        return translate("list.separator", locale).join(part for part in (full, waiting) if part)
+    return message("seats.left", locale, n=card.seats_left)
 
 
 def _joined(*parts: str) -> str:
@@ -112,13 +110,9 @@ def _joined(*parts: str) -> str:
 
 def _capacity(capacity: int | None, going: int, locale: str) -> str:
     """``20名中 3名が参加予定`` / ``3 of 20 places taken``; no capacity means no limit."""
-    if locale == "en":
-        if capacity is None:
-            return f"{going} going (no limit)"
-        return f"{going} of {capacity} places taken"
     if capacity is None:
-        return f"{going}名が参加予定(定員なし)"
-    return f"定員{capacity}名中 {going}名が参加予定"
+        return message("seats.going_unlimited", locale, n=going)
+    return message("seats.taken_of", locale, n=going, capacity=capacity)
 
 
 def _host_line(host: HostView) -> LineView:
@@ -129,8 +123,11 @@ def _host_line(host: HostView) -> LineView:
 
 
 def _agenda_line(item: AgendaView) -> LineView:
-    minutes_ja = f"{item.duration_minutes}分" if item.duration_minutes else ""
-    minutes_en = f"{item.duration_minutes} min" if item.duration_minutes else ""
+    minutes_ja, minutes_en = (
+        (message("agenda.minutes", locale, n=item.duration_minutes) for locale in ("ja", "en"))
+        if item.duration_minutes
+        else ("", "")
+    )
     return LineView(
         item.title, item.title, _joined(item.speaker, minutes_ja), _joined(item.speaker, minutes_en)
     )

@@ -17,6 +17,7 @@ from community_app.domain.members import (
     MIN_PASSWORD_LENGTH,
     create_member,
     normalise_email,
+    set_locale,
     set_password_hash,
     update_profile,
     validate_display_name,
@@ -317,6 +318,31 @@ def test_updating_the_profile_of_nobody_is_not_found(session: Session, now: date
         update_profile(
             session, member_id=999_999, display_name="Kei", locale="en", timezone="UTC", now=now
         )
+
+
+def test_the_language_switch_is_remembered_without_touching_the_profile_time(
+    session: Session,
+) -> None:
+    member_id = _new_member_id(session)
+    before = session.get(Member, member_id)
+    assert before is not None and before.locale == "ja"
+    updated_at = before.updated_at
+    set_locale(session, member_id=member_id, locale="en")
+    session.expire_all()
+    stored = session.get(Member, member_id)
+    assert stored is not None
+    assert (stored.locale, stored.updated_at) == ("en", updated_at)
+
+
+@pytest.mark.parametrize("locale", ["fr", "", None, ["en"], "EN"])
+def test_an_unknown_language_is_refused_and_changes_nothing(session: Session, locale: Any) -> None:
+    member_id = _new_member_id(session)
+    with pytest.raises(DomainError) as raised:
+        set_locale(session, member_id=member_id, locale=locale)
+    assert _code(raised) == "invalid_locale"
+    session.expire_all()
+    stored = session.get(Member, member_id)
+    assert stored is not None and stored.locale == "ja"
 
 
 def test_setting_a_password_hash_stores_it(session: Session, now: datetime) -> None:

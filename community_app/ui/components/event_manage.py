@@ -230,19 +230,20 @@ def _recap_form(state: Any) -> rx.Component:
     )
 
 
+# (value, message key) pairs for the selects of the "repeat" form.
 FREQUENCY_OPTIONS = (
-    ("weekly", "毎週 / Weekly (every N weeks)"),
-    ("monthly_nth_weekday", "毎月 第n曜日 / Monthly on the nth weekday"),
+    ("weekly", "series.freq.weekly"),
+    ("monthly_nth_weekday", "series.freq.monthly_nth_weekday"),
 )
-NTH_OPTIONS = (("", "—"), ("1", "第1 / 1st"), ("2", "第2 / 2nd"), ("3", "第3 / 3rd"),
-               ("4", "第4 / 4th"), ("-1", "最終 / Last"))  # fmt: skip
+NTH_OPTIONS = (("", "series.nth.none"), ("1", "series.nth.1"), ("2", "series.nth.2"),
+               ("3", "series.nth.3"), ("4", "series.nth.4"), ("-1", "series.nth.last"))  # fmt: skip
 
 
 def _small_select(label_key: str, name: str, options: tuple[tuple[str, str], ...]) -> rx.Component:
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=f"repeat-{name}", style=LABEL_STYLE),
         rx.el.select(
-            *[rx.el.option(label, value=value) for value, label in options],
+            *[rx.el.option(tr(key), value=value) for value, key in options],
             id=f"repeat-{name}",
             name=name,
             style={"padding": "8px", "borderRadius": "6px", "width": "100%"},

@@ -108,18 +108,30 @@ COMMON_TIMEZONES = [
 ]
 
 
-# How people join a group, labelled in both languages (a native select has no tr()).
-JOIN_POLICY_OPTIONS = [("open", "自由参加 / Open"), ("approval", "承認制 / Approval")]
+# How people join a group: (value, message key).
+JOIN_POLICY_OPTIONS = [("open", "join_policy.open"), ("approval", "join_policy.approval")]
 
 
 def native_select(
-    label_key: str, name: str, options: list[tuple[str, str]], value: rx.Var[str] | str
+    label_key: str,
+    name: str,
+    options: list[tuple[str, str]],
+    value: rx.Var[str] | str,
+    *,
+    translated: bool = True,
 ) -> rx.Component:
-    """A native select: keyboard and screen-reader friendly, submitted with the form."""
+    """A native select: keyboard and screen-reader friendly, submitted with the form.
+
+    ``options`` are ``(value, message key)`` pairs; with ``translated=False`` the second
+    item is shown as it is (time zone names).
+    """
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
         rx.el.select(
-            *[rx.el.option(label, value=option) for option, label in options],
+            *[
+                rx.el.option(tr(label) if translated else label, value=option)
+                for option, label in options
+            ],
             id=name,
             name=name,
             default_value=value,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from community_app.ui.auth import AuthState
-from community_app.ui.locale import LocaleState, tr
+from community_app.ui.locale import LocaleState, is_english, tr
 
 FEED_PATH = "/feeds/events.ics"
 
@@ -161,5 +161,5 @@ def layout(*children: rx.Component) -> rx.Component:
             min_height="70vh",
         ),
         _footer(),
-        lang=LocaleState.locale,
+        lang=rx.cond(is_english(), "en", "ja"),
     )

@@ -109,12 +109,12 @@ def _profile_form() -> rx.Component:
                     required=True,
                     size="3",
                     width="100%",
-                    aria_label="display name",
+                    aria_label=tr("auth.display_name"),
                 ),
                 native_select(
                     "account.language",
                     "locale",
-                    [("ja", "日本語"), ("en", "English")],
+                    [("ja", "language.ja"), ("en", "language.en")],
                     AccountState.locale,
                 ),
                 native_select(
@@ -122,6 +122,7 @@ def _profile_form() -> rx.Component:
                     "timezone",
                     [(tz, tz) for tz in COMMON_TIMEZONES],
                     AccountState.timezone,
+                    translated=False,
                 ),
                 submit_button("account.save", AccountState.busy),
                 spacing="3",

@@ -158,6 +158,7 @@ def _create_group_form() -> rx.Component:
                     "timezone",
                     [(tz, tz) for tz in COMMON_TIMEZONES],
                     "Asia/Tokyo",
+                    translated=False,
                 ),
                 native_select(
                     "admin.join_policy",
@@ -255,7 +256,7 @@ def _member_row(member: rx.Var[MemberRowView]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(member.label),
         rx.table.cell(member.email),
-        rx.table.cell(rx.cond(member.is_admin, rx.badge("admin"), "")),
+        rx.table.cell(rx.cond(member.is_admin, rx.badge(tr("admin.badge")), "")),
         rx.table.cell(
             rx.cond(
                 member.is_disabled,

@@ -14,6 +14,7 @@ import reflex as rx
 from community_app.domain.errors import DomainError, NotFound, PermissionDenied
 from community_app.domain.event_fields import MAX_DESCRIPTION
 from community_app.domain.review import EditableEvent
+from community_app.i18n import translate
 from community_app.ui import event_actions
 from community_app.ui.auth import AuthState
 from community_app.ui.components.forms import (
@@ -42,24 +43,13 @@ NEW_EVENT = {name: "" for name in FIELDS} | {
     "timezone": "Asia/Tokyo",
     "start_time": "19:00",
     "end_time": "21:00",
-    "tiers": "一般参加",
+    "tiers": translate("form.default_tier", "ja"),
 }
-KIND_OPTIONS = [
-    ("gathering", "交流会 / Gathering"),
-    ("study_session", "勉強会 / Study session"),
-    ("workshop", "ワークショップ / Workshop"),
-    ("online_exchange", "オンライン交流会 / Online exchange"),
-    ("other", "その他 / Other"),
-]
-SCOPE_OPTIONS = [
-    ("this", "この回のみ / This occurrence only"),
-    ("following", "この回以降すべて / This and following occurrences"),
-]
-FORMAT_OPTIONS = [
-    ("online", "オンライン / Online"),
-    ("in_person", "会場 / In person"),
-    ("hybrid", "ハイブリッド / Hybrid"),
-]
+# (value, message key) pairs for the native selects.
+KIND_OPTIONS = [(kind, f"kind.{kind}") for kind in
+                ("gathering", "study_session", "workshop", "online_exchange", "other")]  # fmt: skip
+SCOPE_OPTIONS = [("this", "scope.this"), ("following", "scope.following")]
+FORMAT_OPTIONS = [(name, f"format.{name}") for name in ("online", "in_person", "hybrid")]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -244,6 +234,7 @@ def _when() -> rx.Component:
             "timezone",
             [(tz, tz) for tz in COMMON_TIMEZONES],
             EventFormState.values["timezone"],
+            translated=False,
         ),
     )
 

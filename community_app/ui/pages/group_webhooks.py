@@ -27,12 +27,8 @@ from community_app.ui.components.forms import FormMixin, form_error, native_sele
 from community_app.ui.locale import tr
 from community_app.ui.policy import Access, handler
 
-# Receiver types, labelled in both languages (a native select has no tr()).
-KIND_OPTIONS = [
-    ("slack", "Slack"),
-    ("discord", "Discord"),
-    ("json", "汎用 JSON・署名付き / Generic JSON, signed"),
-]
+# Receiver types: (value, message key).
+KIND_OPTIONS = [(kind, f"webhooks.kind.{kind}") for kind in ("slack", "discord", "json")]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -334,6 +334,7 @@ def _edit_form(group: rx.Var[GroupCardView]) -> rx.Component:
                         "timezone",
                         [(tz, tz) for tz in COMMON_TIMEZONES],
                         GroupPageState.timezone,
+                        translated=False,
                     ),
                     native_select(
                         "admin.join_policy",

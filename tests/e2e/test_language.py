@@ -1,0 +1,82 @@
+"""The interface speaks the visitor's language: the browser's for visitors, the account's
+setting for members, and the header's switch changes it without reloading the page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from reflex.testing import AppHarnessProd
+
+from community_app.db import read_session
+from community_app.domain.models import Member
+from tests.e2e.support import TIMEOUT_MS, Capture, create_account, log_in, url
+
+pytestmark = pytest.mark.e2e
+
+
+def _page(browser: Browser, locale: str) -> Page:
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale=locale)
+    return context.new_page()
+
+
+def _stored_locale(member_id: int) -> str:
+    with read_session() as session:
+        member = session.get(Member, member_id)
+        assert member is not None
+        return member.locale
+
+
+def test_a_visitor_whose_browser_asks_for_english_reads_english(
+    app: AppHarnessProd, browser: Browser
+) -> None:
+    page = _page(browser, "en-US")
+    try:
+        page.goto(url(app, "/"))
+        expect(page.locator("#login-link")).to_have_text("Log in", timeout=TIMEOUT_MS)
+        expect(page.locator("body [lang]").first).to_have_attribute("lang", "en")
+        # The switch answers in place: the page is not loaded again.
+        page.evaluate("window.__not_reloaded = true")
+        page.locator("#locale-toggle").click()
+        expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
+        expect(page.locator("body [lang]").first).to_have_attribute("lang", "ja")
+        assert page.evaluate("window.__not_reloaded === true")
+        # The visitor's choice now outlasts the browser's preference.
+        page.goto(url(app, "/events"))
+        expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
+    finally:
+        page.context.close()
+
+
+def test_a_japanese_browser_reads_japanese(app: AppHarnessProd, browser: Browser) -> None:
+    page = _page(browser, "ja-JP")
+    try:
+        page.goto(url(app, "/"))
+        expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
+        expect(page.locator("body [lang]").first).to_have_attribute("lang", "ja")
+    finally:
+        page.context.close()
+
+
+def test_a_members_language_is_their_setting_on_every_browser(
+    app: AppHarnessProd, browser: Browser
+) -> None:
+    account = create_account("言語 テスト")
+    first = _page(browser, "ja-JP")
+    second = _page(browser, "ja-JP")
+    try:
+        log_in(Capture(first, app), account)
+        expect(first.locator("#locale-toggle")).to_have_text("English")
+        first.locator("#locale-toggle").click()
+        expect(first.locator("#locale-toggle")).to_have_text("日本語", timeout=TIMEOUT_MS)
+        expect(first.locator("#account-link")).to_have_text(account.display_name)
+        assert _stored_locale(account.member_id) == "en"
+
+        # Another browser, set to Japanese, shows the member's English once they log in.
+        log_in(Capture(second, app), account)
+        expect(second.locator("#locale-toggle")).to_have_text("日本語", timeout=TIMEOUT_MS)
+        second.goto(url(app, "/account"))
+        expect(second.locator("select#locale")).to_have_value("en", timeout=TIMEOUT_MS)
+        expect(second.get_by_text("Profile", exact=True)).to_be_visible()
+    finally:
+        first.context.close()
+        second.context.close()
