@@ -213,3 +213,24 @@ def test_a_refused_login_is_announced_and_the_page_stays_accessible(
     alert = page.locator(".form-error[role=alert]")
     expect(alert).to_contain_text("パスワードが正しくありません", timeout=TIMEOUT_MS)
     assert serious_violations(page, axe_script) == []
+
+
+def test_a_refused_sign_up_names_the_field_and_the_page_stays_accessible(
+    visitor: Capture, axe_script: Path
+) -> None:
+    page = visitor.page
+    visitor.visit("/signup")
+    page.locator("#email").fill("not-an-address")
+    page.locator("#display_name").fill("山田 花")
+    page.locator("#password").fill("long-enough-2026")
+    # The browser's own check would stop a malformed address before the server sees it.
+    page.locator("#email").evaluate("input => { input.type = 'text' }")
+
+    page.locator("#signup-form button[type=submit]").click()
+
+    message = page.locator("#email-error[role=alert]")
+    expect(message).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("#email")).to_have_attribute("aria-describedby", "email-error")
+    expect(page.locator("#email")).to_be_focused()
+    expect(page.locator("#display_name")).to_have_value("山田 花")
+    assert serious_violations(page, axe_script) == []

@@ -32,7 +32,13 @@ def test_sign_up_log_out_and_log_in_again(app: AppHarnessProd, page: Page) -> No
     expect(page.get_by_role("heading", name="新規登録")).to_be_visible(timeout=TIMEOUT_MS)
 
     _fill_signup(page, email=email, name="山田 花", password="short77")
-    expect(page.locator(".form-error")).to_contain_text("8文字以上", timeout=TIMEOUT_MS)
+    # The message stands under the password, which takes the focus; the form keeps the rest.
+    expect(page.locator("#password-error[role=alert]")).to_contain_text(
+        "8文字以上", timeout=TIMEOUT_MS
+    )
+    expect(page.locator("#password")).to_be_focused()
+    expect(page.locator("#password")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#email")).to_have_value(email)
 
     _fill_signup(page, email=email.upper(), name="山田 花", password=PASSWORD)
     expect(page.locator("#account-link")).to_have_text("山田 花", timeout=TIMEOUT_MS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import reflex as rx
 
 from community_app.domain.errors import DomainError
@@ -10,13 +12,20 @@ from community_app.ui.locale import pick, tr
 
 
 class FormMixin(rx.State, mixin=True):
-    """Each form state gets its own error message, in both languages."""
+    """Each form state gets its own error message, in both languages.
+
+    A form that names the field behind an error code (``_error_fields``) shows the message
+    next to that field, marks it invalid and moves the focus there (``_focus_error``).
+    """
 
     error_ja: str = ""
     error_en: str = ""
+    error_field: str = ""  # the field the message belongs to, "" for the whole form
     busy: bool = False
+    _error_fields: ClassVar[dict[str, str]] = {}
 
     def _show_error(self, error: DomainError) -> None:
+        self.error_field = self._error_fields.get(error.code, "")
         key = f"error.{error.code}"
         self.error_ja = (
             translate(key, "ja")
@@ -30,7 +39,37 @@ class FormMixin(rx.State, mixin=True):
         )
 
     def _clear_error(self) -> None:
-        self.error_ja = self.error_en = ""
+        self.error_ja = self.error_en = self.error_field = ""
+
+    def _focus_error(self, prefix: str = "") -> rx.event.EventSpec | None:
+        """Move the keyboard focus (and the view) to the field in error, if there is one."""
+        if not self.error_field:
+            return None
+        return rx.call_script(f"document.getElementById('{prefix}{self.error_field}')?.focus()")
+
+
+def field_error(state: Any, name: str, element_id: str) -> rx.Component:
+    """The last error under the field ``name`` when it is about that field (announced)."""
+    return rx.cond(
+        state.error_field == name,
+        rx.text(
+            pick(state.error_ja, state.error_en),
+            id=f"{element_id}-error",
+            role="alert",
+            color=rx.color("red", 11),
+            size="2",
+            class_name="field-error",
+        ),
+    )
+
+
+def invalid_props(state: Any, name: str, element_id: str) -> dict[str, Any]:
+    """ARIA for a control: invalid and described by its message while it is in error."""
+    in_error = state.error_field == name
+    return {
+        "aria_invalid": rx.cond(in_error, "true", "false"),
+        "aria_describedby": rx.cond(in_error, f"{element_id}-error", ""),
+    }
 
 
 def text_value(form_data: object, name: str) -> str:
@@ -41,9 +80,12 @@ def text_value(form_data: object, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def form_error(error_ja: rx.Var[str], error_en: rx.Var[str]) -> rx.Component:
+def form_error(
+    error_ja: rx.Var[str], error_en: rx.Var[str], error_field: rx.Var[str] | str = ""
+) -> rx.Component:
+    """The error of the whole form (when it is not shown next to one field)."""
     return rx.cond(
-        error_ja != "",
+        (error_ja != "") & (error_field == ""),
         rx.callout(
             pick(error_ja, error_en),
             icon="triangle_alert",
@@ -63,7 +105,10 @@ def field(
     max_length: int = 200,
     required: bool = True,
     default_value: rx.Var[str] | str = "",
+    state: Any = None,
 ) -> rx.Component:
+    """A labelled input; given its form's ``state``, it shows that form's errors about it."""
+    in_error = invalid_props(state, name, name) if state is not None else {}
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
         rx.input(
@@ -76,7 +121,9 @@ def field(
             default_value=default_value,
             size="3",
             width="100%",
+            **in_error,
         ),
+        field_error(state, name, name) if state is not None else rx.fragment(),
         spacing="1",
         width="100%",
     )

@@ -69,10 +69,16 @@ class AccountState(FormMixin, rx.State):
 
 
 class PasswordState(FormMixin, rx.State):
+    _error_fields = {
+        "wrong_password": "current_password",
+        "password_too_short": "new_password",
+        "password_too_long": "new_password",
+        "invalid_password": "new_password",
+    }
     changed: bool = False
 
     @handler(Access.SIGNED_IN)
-    async def change(self, form_data: dict[str, object]) -> None:
+    async def change(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
         self._clear_error()
         self.changed = False
         auth = await self.get_state(AuthState)
@@ -86,6 +92,7 @@ class PasswordState(FormMixin, rx.State):
             )
         except DomainError as error:
             self._show_error(error)
+            yield self._focus_error()
             return
         auth.session_token = token
         self.changed = True
@@ -136,7 +143,7 @@ def _profile_form() -> rx.Component:
 def _password_form() -> rx.Component:
     return form_card(
         "account.password_title",
-        form_error(PasswordState.error_ja, PasswordState.error_en),
+        form_error(PasswordState.error_ja, PasswordState.error_en, PasswordState.error_field),
         rx.cond(
             PasswordState.changed,
             rx.callout(tr("account.password_changed"), icon="check", color_scheme="green"),
@@ -149,6 +156,7 @@ def _password_form() -> rx.Component:
                     type_="password",
                     autocomplete="current-password",
                     max_length=1000,
+                    state=PasswordState,
                 ),
                 field(
                     "auth.password_new",
@@ -156,6 +164,7 @@ def _password_form() -> rx.Component:
                     type_="password",
                     autocomplete="new-password",
                     max_length=1000,
+                    state=PasswordState,
                 ),
                 rx.text(tr("auth.password_hint"), size="1", color=rx.color("gray", 10)),
                 submit_button("account.change_password", PasswordState.busy),

@@ -20,7 +20,9 @@ from community_app.ui.auth import AuthState
 from community_app.ui.components.forms import (
     COMMON_TIMEZONES,
     FormMixin,
+    field_error,
     form_error,
+    invalid_props,
     native_select,
     text_value,
 )
@@ -63,7 +65,43 @@ def _as_id(text: str) -> object:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 11 else text
 
 
+# The text field each refusal is about (its message is shown there); the others (the
+# selects, which only a tampered form gets wrong) are shown above the buttons.
+EVENT_ERROR_FIELDS = {
+    "invalid_title": "title",
+    "invalid_summary": "summary",
+    "invalid_event_description": "description",
+    "invalid_event_description_too_long": "description",
+    "invalid_start": "start_date",
+    "starts_in_past": "start_date",
+    "nonexistent_local_time": "start_time",
+    "invalid_end": "end_time",
+    "ends_before_start": "end_time",
+    "event_too_long": "end_date",
+    "invalid_venue": "venue_name",
+    "venue_required": "venue_name",
+    "invalid_venue_address": "venue_address",
+    "invalid_online_platform": "online_platform",
+    "invalid_join_url": "join_url",
+    "invalid_reveal_minutes": "join_url_reveal_minutes",
+    "invalid_tags": "tags",
+    "too_many_tags": "tags",
+    "invalid_hosts": "hosts",
+    "invalid_host_role": "hosts",
+    "invalid_agenda": "agenda",
+    "invalid_tiers": "tiers",
+    "invalid_tier_option": "tiers",
+    "invalid_tier_window": "tiers",
+    "invalid_capacity": "tiers",
+    "duplicate_tier": "tiers",
+    "tier_has_rsvps": "tiers",
+    "capacity_below_going": "tiers",
+    "lottery_already_drawn": "tiers",
+}
+
+
 class EventFormState(FormMixin, rx.State):
+    _error_fields = EVENT_ERROR_FIELDS
     is_new: bool = True
     ready: bool = False
     refused: bool = False
@@ -137,6 +175,7 @@ class EventFormState(FormMixin, rx.State):
         except DomainError as error:
             self._show_error(error)
             self.busy = False
+            yield self._focus_error("event-")
             return
         self.busy = False
         yield rx.redirect(event_href(slug))
@@ -161,7 +200,9 @@ def _input(
             max_length=max_length,
             required=required,
             width="100%",
+            **invalid_props(EventFormState, name, f"event-{name}"),
         ),
+        field_error(EventFormState, name, f"event-{name}"),
         spacing="1",
         width="100%",
     )
@@ -181,7 +222,9 @@ def _area(
             rows=rows,
             max_length=max_length,
             width="100%",
+            **invalid_props(EventFormState, name, f"event-{name}"),
         ),
+        field_error(EventFormState, name, f"event-{name}"),
         rx.cond(
             hint != "", rx.text(tr(hint) if hint else "", size="1", color=rx.color("gray", 10))
         ),
@@ -311,7 +354,9 @@ def _form() -> rx.Component:
                 EventFormState.in_series,
                 native_select("series.scope", "scope", SCOPE_OPTIONS, "this"),
             ),
-            form_error(EventFormState.error_ja, EventFormState.error_en),
+            form_error(
+                EventFormState.error_ja, EventFormState.error_en, EventFormState.error_field
+            ),
             rx.text(tr("form.preview_hint"), size="2", color=rx.color("gray", 10)),
             _buttons(),
             spacing="4",

@@ -37,6 +37,7 @@ class _SignInForm(FormMixin, mixin=True):
         except DomainError as error:
             self._show_error(error)
             self.busy = False
+            yield self._focus_error()
             return
         self.busy = False
         auth = await self.get_state(AuthState)
@@ -53,6 +54,15 @@ class LoginState(_SignInForm, rx.State):
 
 
 class SignupState(_SignInForm, rx.State):
+    _error_fields = {
+        "invalid_email": "email",
+        "email_taken": "email",
+        "invalid_display_name": "display_name",
+        "password_too_short": "password",
+        "password_too_long": "password",
+        "invalid_password": "password",
+    }
+
     @handler(Access.PUBLIC)
     async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
         names = ("email", "display_name", "password")
@@ -97,14 +107,23 @@ def signup_page() -> rx.Component:
     return layout(
         form_card(
             "auth.signup_title",
-            form_error(SignupState.error_ja, SignupState.error_en),
+            form_error(SignupState.error_ja, SignupState.error_en, SignupState.error_field),
             rx.form(
                 rx.vstack(
                     field(
-                        "auth.email", "email", type_="email", autocomplete="email", max_length=254
+                        "auth.email",
+                        "email",
+                        type_="email",
+                        autocomplete="email",
+                        max_length=254,
+                        state=SignupState,
                     ),
                     field(
-                        "auth.display_name", "display_name", autocomplete="nickname", max_length=80
+                        "auth.display_name",
+                        "display_name",
+                        autocomplete="nickname",
+                        max_length=80,
+                        state=SignupState,
                     ),
                     field(
                         "auth.password_new",
@@ -112,6 +131,7 @@ def signup_page() -> rx.Component:
                         type_="password",
                         autocomplete="new-password",
                         max_length=1000,
+                        state=SignupState,
                     ),
                     rx.text(tr("auth.password_hint"), size="1", color=rx.color("gray", 10)),
                     submit_button("auth.signup", SignupState.busy),
