@@ -76,7 +76,8 @@ def _mine(state: Any, view: rx.Var[ParticipationView]) -> rx.Component:
                 view.is_open,
                 rx.button(
                     tr("rsvp.cancel"), variant="outline", color_scheme="red", size="1",
-                    on_click=state.cancel_rsvp(view.event_id), id="cancel-rsvp",
+                    on_click=state.cancel_rsvp(view.event_id), loading=state.rsvp_busy,
+                    id="cancel-rsvp",
                 ),
             ),
             color_scheme=rx.cond(view.status == "going", "green", "amber"),
@@ -102,6 +103,7 @@ def rsvp_panel(state: Any) -> rx.Component:
                     tr("rsvp.join_series"),
                     variant="ghost",
                     on_click=state.join_series(view.event_id),
+                    loading=state.rsvp_busy,
                     id="join-series",
                 ),
             ),

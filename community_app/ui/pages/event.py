@@ -5,6 +5,7 @@ management (decisions, edit, duplicate, recap)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from urllib.parse import quote, unquote
 
 import reflex as rx
@@ -84,34 +85,41 @@ class EventPageState(FormMixin, rx.State):
             event_path=event_href(viewer.detail.card.slug),
         )
 
-    async def _rsvp_action(self, action, **arguments) -> list[rx.event.EventSpec]:  # type: ignore[no-untyped-def]
-        """Run one RSVP action for this browser's member, then show the new state."""
+    async def _rsvp_action(self, action, **arguments) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
+        """Run one RSVP action for this browser's member, then show the new state; the
+        buttons show they are working from the click until the answer is back."""
         self.rsvp_busy = True
-        done = await self._run(action, **arguments)
-        self.rsvp_busy = False
-        if done:
-            await self.load()
-        return []
+        yield
+        try:
+            if await self._run(action, **arguments):
+                await self.load()
+        finally:
+            self.rsvp_busy = False
 
     @handler(Access.SIGNED_IN)
-    async def sign_up(self, event_id: int, tier_id: int) -> list[rx.event.EventSpec]:
+    async def sign_up(self, event_id: int, tier_id: int) -> AsyncIterator[None]:
         """RSVP to a tier (a second click on the same tier changes nothing)."""
-        return await self._rsvp_action(event_actions.sign_up, event_id=event_id, tier_id=tier_id)
+        async for update in self._rsvp_action(
+            event_actions.sign_up, event_id=event_id, tier_id=tier_id
+        ):
+            yield update
 
     @handler(Access.SIGNED_IN)
-    async def cancel_rsvp(self, event_id: int) -> list[rx.event.EventSpec]:
-        await self._rsvp_action(event_actions.cancel_rsvp, event_id=event_id)
-        if self.error_ja:
-            return []
-        return [rx.toast.info(translate("rsvp.cancelled", await self._locale()))]
+    async def cancel_rsvp(self, event_id: int) -> AsyncIterator[rx.event.EventSpec | None]:
+        async for update in self._rsvp_action(event_actions.cancel_rsvp, event_id=event_id):
+            yield update
+        if not self.error_ja:
+            yield rx.toast.info(translate("rsvp.cancelled", await self._locale()))
 
     @handler(Access.SIGNED_IN)
-    async def join_series(self, event_id: int) -> list[rx.event.EventSpec]:
+    async def join_series(self, event_id: int) -> AsyncIterator[rx.event.EventSpec | None]:
         """RSVP to every upcoming occurrence, each in the tier named like the member's."""
         mine = (
             [t.tier_id for t in self.participation.tiers if t.is_mine] if self.participation else []
         )
         self._clear_error()
+        self.rsvp_busy = True
+        yield
         try:
             signup = await asyncio.to_thread(
                 event_actions.join_series,
@@ -121,12 +129,14 @@ class EventPageState(FormMixin, rx.State):
             )
         except DomainError as error:
             self._show_error(error)
-            return []
+            return
+        finally:
+            self.rsvp_busy = False
         locale = await self._locale()
         text = translate("rsvp.series_done", locale).format(joined=signup.joined)
         if signup.skipped:
             text += translate("rsvp.series_skipped", locale).format(skipped=signup.skipped)
-        return [rx.toast.success(text)]
+        yield rx.toast.success(text)
 
     @handler(Access.PUBLIC)
     def set_reason(self, value: str) -> None:
