@@ -106,6 +106,7 @@ def routes_for(subjects: Subjects, *, organiser: bool) -> list[str]:
     event = f"/events/{subjects.event_slug}"
     return [
         *static_routes(),
+        "/events?view=month",
         event,
         f"{event}/edit",
         f"/groups/{subjects.group_slug}",

@@ -1,4 +1,5 @@
-"""The event list (/events): upcoming and past tabs, filters, search and pages.
+"""The event list (/events): upcoming and past tabs, filters, search and pages, and the
+switch to the month calendar (``?view=month``, pages/events_month.py) with the same filters.
 
 The URL's query string is the only source of the filters, so a list can be shared and
 the back button works: the form sends the visitor to a new address, and ``load`` (run
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import date
 
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,12 +18,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from community_app.domain.enums import EventFormat, EventKind
 from community_app.domain.errors import DomainError
 from community_app.domain.event_search import MAX_TEXT_LENGTH, PAST, UPCOMING, parse_filters
+from community_app.domain.month_calendar import parse_month
 from community_app.i18n import translate
 from community_app.ui import event_list_actions as actions
+from community_app.ui import month_actions
 from community_app.ui.components.event_card import event_card
 from community_app.ui.components.forms import FormMixin, text_value
 from community_app.ui.components.layout import layout
 from community_app.ui.locale import pick, tr
+from community_app.ui.month_actions import MONTH_VIEW
+from community_app.ui.pages.events_month import MonthCalendarState, month_results
 from community_app.ui.policy import Access, handler
 from community_app.ui.views import EventCardView, card_view
 
@@ -63,21 +69,33 @@ class EventListState(FormMixin, rx.State):
     narrowed: bool = False
     loaded: bool = False
     failed: bool = False
+    view: str = "list"
+    list_href: str = ROUTE
+    month_href: str = ROUTE + "?view=" + MONTH_VIEW
     _timezone: str = ""
+    _month: str = ""  # the month of the calendar view, as the address gave it
 
     @handler(Access.PUBLIC)
     async def load(self) -> None:
         query = dict(self.router.url.query_parameters)
         self.values, self.form_key = _echo(query), self.router.url.query
         self.when = PAST if query.get("when") == PAST else UPCOMING
+        self.view = MONTH_VIEW if query.get("view") == MONTH_VIEW else "list"
+        self._month = str(query.get("month", ""))
         self._clear_error()
         try:
-            result = await asyncio.to_thread(actions.load_list, query)
+            result = await asyncio.to_thread(
+                actions.load_list, query, search=self.view != MONTH_VIEW
+            )
         except SQLAlchemyError:
             self.failed, self.loaded, self.events = True, False, []
             return
         self._show_options(result)
-        self._show_result(result)
+        if self.view == MONTH_VIEW:  # MonthCalendarState shows the month and its errors
+            self._timezone = result.filters.timezone if result.filters else ""
+            self.events = []
+        else:
+            self._show_result(result)
         self.failed, self.loaded = False, True
 
     def _show_options(self, result: actions.ListResult) -> None:
@@ -85,6 +103,8 @@ class EventListState(FormMixin, rx.State):
         self.tag_options = list(result.options.tags)
         self.upcoming_href = actions.tab_href(result.filters, UPCOMING)
         self.past_href = actions.tab_href(result.filters, PAST)
+        self.list_href = actions.tab_href(result.filters, self.when)
+        self.month_href = month_actions.month_href(result.filters)
 
     def _show_result(self, result: actions.ListResult) -> None:
         filters, page = result.filters, result.page
@@ -112,7 +132,16 @@ class EventListState(FormMixin, rx.State):
             self._show_error(error)
             self.values = _echo(query)
             return None
+        if self.view == MONTH_VIEW:
+            return rx.redirect(month_actions.month_href(filters, self._shown_month()))
         return rx.redirect(actions.href(filters))
+
+    def _shown_month(self) -> date | None:
+        """The month on screen, kept when the filters change (None: the current one)."""
+        try:
+            return parse_month(self._month)
+        except DomainError:
+            return None
 
 
 # --- components -----------------------------------------------------------------------
@@ -137,6 +166,21 @@ def _tabs() -> rx.Component:
         _tab("events.past", EventListState.past_href, "tab-past", when == PAST),
         spacing="5",
         role="navigation",
+    )
+
+
+def _view_switch() -> rx.Component:
+    is_month = EventListState.view == MONTH_VIEW
+    return rx.el.nav(
+        rx.hstack(
+            _tab("view.list", EventListState.list_href, "view-list", ~is_month),
+            rx.text("/", aria_hidden="true", color=rx.color("gray", 10)),
+            _tab("view.month", EventListState.month_href, "view-month", is_month),
+            spacing="2",
+            align="center",
+        ),
+        aria_label=tr("view.switch"),
+        id="view-switch",
     )
 
 
@@ -198,8 +242,13 @@ def _selects() -> rx.Component:
         _select("events.kind", "kind", kinds),
         _select("events.format", "format", formats),
         _select("events.tag", "tag", tags),
-        _input("events.date_from", "from", type="date"),
-        _input("events.date_to", "to", type="date"),
+        rx.cond(  # the month is the calendar's range
+            EventListState.view != MONTH_VIEW,
+            rx.fragment(
+                _input("events.date_from", "from", type="date"),
+                _input("events.date_to", "to", type="date"),
+            ),
+        ),
         gap="3",
         wrap="wrap",
         width="100%",
@@ -327,9 +376,19 @@ def events_page() -> rx.Component:
         rx.vstack(
             rx.heading(tr("events.title"), as_="h1", size="7"),
             rx.text(tr("events.lead"), color=rx.color("gray", 11)),
-            _tabs(),
+            rx.hstack(
+                _view_switch(),
+                rx.cond(EventListState.view != MONTH_VIEW, _tabs()),
+                spacing="6",
+                wrap="wrap",
+                align="center",
+            ),
             rx.card(_filter_form(), width="100%"),
-            rx.box(_results(), id="event-results", width="100%"),
+            rx.cond(
+                MonthCalendarState.is_month,
+                rx.box(month_results(), id="month-results", width="100%"),
+                rx.box(_results(), id="event-results", width="100%"),
+            ),
             spacing="4",
             width="100%",
         )
