@@ -7,13 +7,10 @@ database before it is used. The zone only changes what this browser is shown.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import reflex as rx
 
 from community_app.domain.errors import DomainError
 from community_app.domain.validation import as_timezone
-from community_app.i18n import format_viewer_range, translate
 from community_app.ui.auth import AuthState
 
 BROWSER_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
@@ -30,21 +27,3 @@ def accepted_timezone(value: object) -> str:
         return as_timezone(value)
     except DomainError:
         return ""
-
-
-def viewer_lines(
-    starts_at: datetime, ends_at: datetime, *, event_timezone: str, viewer_timezone: str
-) -> tuple[str, str]:
-    """``あなたの時間: 12月5日(土) 06:00–09:00 (Europe/Berlin)`` in ja and en, or two ""
-    when the viewer's clock reads like the event's."""
-    lines = []
-    for locale in ("ja", "en"):
-        when = format_viewer_range(
-            starts_at,
-            ends_at,
-            event_timezone=event_timezone,
-            viewer_timezone=viewer_timezone,
-            locale=locale,
-        )
-        lines.append(translate("viewer_time.line", locale).format(when=when) if when else "")
-    return lines[0], lines[1]

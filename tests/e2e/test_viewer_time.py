@@ -125,3 +125,22 @@ def test_a_member_sees_their_account_zone_not_the_browsers(
     tokyo.goto(url(app, f"/events/{tokyo_event.slug}"))
 
     expect(tokyo.locator("#viewer-when")).to_contain_text("(Europe/Berlin)", timeout=TIMEOUT_MS)
+
+
+def test_list_cards_add_the_viewers_time_in_berlin_only(
+    app: AppHarnessProd, berlin: Page, tokyo: Page, tokyo_event: Event
+) -> None:
+    path = f"/events?q={tokyo_event.title}"
+    berlin.goto(url(app, path))
+    tokyo.goto(url(app, path))
+
+    card = berlin.locator(".event-card", has_text=tokyo_event.title)
+    expect(card.locator(".card-viewer-time")).to_have_text(
+        "あなたの時間: " + _expected(tokyo_event, "Europe/Berlin", "ja"), timeout=TIMEOUT_MS
+    )
+    expect(tokyo.locator(".event-card", has_text=tokyo_event.title)).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    tokyo.locator("#locale-toggle").click()  # answered after the browser's zone
+    expect(tokyo.locator("#all-events-link")).to_have_text("All events", timeout=TIMEOUT_MS)
+    expect(tokyo.locator(".card-viewer-time")).to_have_count(0)

@@ -28,13 +28,8 @@ from community_app.ui.pages.idea import idea_link
 from community_app.ui.participation_views import ParticipationView, participation_view
 from community_app.ui.policy import Access, handler
 from community_app.ui.proposal_views import ManageView, event_href, manage_view
-from community_app.ui.viewer_time import (
-    BROWSER_TIMEZONE_JS,
-    accepted_timezone,
-    member_timezone,
-    viewer_lines,
-)
-from community_app.ui.views import EventDetailView, LineView, detail_view
+from community_app.ui.viewer_time import BROWSER_TIMEZONE_JS, accepted_timezone, member_timezone
+from community_app.ui.views import EventDetailView, LineView, detail_view, viewer_lines
 
 ROUTE = "/events/[slug]"
 MAX_SLUG_LENGTH = 200

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from community_app.domain.enums import EventFormat, EventKind
 from community_app.domain.errors import DomainError
 from community_app.domain.event_search import MAX_TEXT_LENGTH, PAST, UPCOMING, parse_filters
+from community_app.domain.events import EventCard
 from community_app.domain.month_calendar import parse_month
 from community_app.i18n import translate
 from community_app.ui import event_list_actions as actions
@@ -29,7 +30,8 @@ from community_app.ui.locale import pick, tr
 from community_app.ui.month_actions import MONTH_VIEW
 from community_app.ui.pages.events_month import MonthCalendarState, month_results
 from community_app.ui.policy import Access, handler
-from community_app.ui.views import EventCardView, card_view
+from community_app.ui.viewer_time import BROWSER_TIMEZONE_JS, accepted_timezone, member_timezone
+from community_app.ui.views import EventCardView, card_view, with_viewer_time
 
 ROUTE = actions.ROUTE
 FORM_FIELDS = ("q", "group", "kind", "format", "tag", "from", "to")
@@ -74,9 +76,11 @@ class EventListState(FormMixin, rx.State):
     month_href: str = ROUTE + "?view=" + MONTH_VIEW
     _timezone: str = ""
     _month: str = ""  # the month of the calendar view, as the address gave it
+    _cards: list[EventCard] = []  # the page's events, for the viewer's own times
+    _browser_timezone: str = ""  # a visitor's zone, read from the browser once
 
     @handler(Access.PUBLIC)
-    async def load(self) -> None:
+    async def load(self) -> rx.event.EventSpec | None:
         query = dict(self.router.url.query_parameters)
         self.values, self.form_key = _echo(query), self.router.url.query
         self.when = PAST if query.get("when") == PAST else UPCOMING
@@ -89,14 +93,34 @@ class EventListState(FormMixin, rx.State):
             )
         except SQLAlchemyError:
             self.failed, self.loaded, self.events = True, False, []
-            return
+            return None
         self._show_options(result)
+        self.failed, self.loaded = False, True
         if self.view == MONTH_VIEW:  # MonthCalendarState shows the month and its errors
             self._timezone = result.filters.timezone if result.filters else ""
-            self.events = []
-        else:
-            self._show_result(result)
-        self.failed, self.loaded = False, True
+            self.events, self._cards = [], []
+            return None
+        self._show_result(result)
+        return await self._show_viewer_times()
+
+    async def _show_viewer_times(self) -> rx.event.EventSpec | None:
+        """Each card's times on the viewer's clock; a visitor's browser is asked once."""
+        zone = await member_timezone(self) or self._browser_timezone
+        if not zone:
+            return rx.call_script(BROWSER_TIMEZONE_JS, callback=EventListState.use_browser_timezone)
+        self.events = [
+            with_viewer_time(view, card, zone)
+            for view, card in zip(self.events, self._cards, strict=True)
+        ]
+        return None
+
+    @handler(Access.PUBLIC)
+    async def use_browser_timezone(self, timezone: str) -> None:
+        """The zone this browser reports, if the zone database knows it."""
+        zone = accepted_timezone(timezone)
+        if zone:
+            self._browser_timezone = zone
+            await self._show_viewer_times()
 
     def _show_options(self, result: actions.ListResult) -> None:
         self.group_options = [OptionView(g.slug, g.name, g.name_en) for g in result.options.groups]
@@ -113,8 +137,10 @@ class EventListState(FormMixin, rx.State):
         if result.error is not None or filters is None or page is None:
             self._show_error(result.error or DomainError("unknown"))
             self.events, self.previous_href, self.next_href = [], "", ""
+            self._cards = []
             return
         self.events = [card_view(card) for card in page.cards]
+        self._cards = list(page.cards)
         self.previous_href = actions.href(filters, page=page.page - 1) if page.page > 1 else ""
         has_next = page.page < page.page_count
         self.next_href = actions.href(filters, page=page.page + 1) if has_next else ""
