@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from community_app.domain.models import Event
 from community_app.i18n import format_month
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.support import TIMEOUT_MS, group_id, url
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -229,7 +231,7 @@ def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 
 
 def test_on_a_phone_the_month_is_an_agenda_without_sideways_scrolling(
-    app: AppHarnessProd, phone: Page, seeded: Seeded
+    app: AppHarnessProd, phone: Page, seeded: Seeded, axe_script: Path
 ) -> None:
     month = seeded.month
     _open(app, phone, f"/events?view=month&month={month.param}")
@@ -240,6 +242,7 @@ def test_on_a_phone_the_month_is_an_agenda_without_sideways_scrolling(
     expect(agenda_days.nth(2).locator(".month-entry")).to_have_count(5)
     expect(agenda_days.first.locator("h3")).to_contain_text(f"{month.first.month}月5日")
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert serious_violations(phone, axe_script) == []
 
     phone.locator("#locale-toggle").click()
     expect(phone.locator("#month-title")).to_have_text(
