@@ -37,7 +37,7 @@ TITLE = "Tsudoi 集い"
 app = rx.App(
     api_transformer=create_feeds_app(),
     html_lang="ja",
-    stylesheets=["/accessibility.css"],
+    stylesheets=["/accessibility.css", "/calendar.css"],
     backend_exception_handler=backend_exception_handler,
 )
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
@@ -53,7 +53,7 @@ app.add_page(
     events.events_page,
     route=events.ROUTE,
     title=TITLE,
-    on_load=[AuthState.refresh, events.EventListState.load],
+    on_load=[AuthState.refresh, events.EventListState.load, events.MonthCalendarState.load],
 )
 app.add_page(
     event.event_page,

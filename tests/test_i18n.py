@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
-from community_app.i18n import format_datetime, format_range, message, negotiate_locale, translate
+from community_app.i18n import (
+    format_datetime,
+    format_month,
+    format_range,
+    format_viewer_range,
+    message,
+    negotiate_locale,
+    translate,
+    weekday_name,
+)
 from community_app.i18n.messages import MESSAGES
 
 pytestmark = pytest.mark.unit
@@ -77,3 +86,73 @@ def test_counting_messages_fill_their_fields_and_say_one_in_the_singular() -> No
     assert message("seats.left", "en", n=1) == "1 place left"
     assert message("seats.left", "ja", n=1) == "残り1席"
     assert message("seats.taken_of", "en", n=2, capacity=20) == "2 of 20 places taken"
+
+
+# --- the viewer's own time, beside the event's -----------------------------------------
+
+SATURDAY_AFTERNOON_IN_TOKYO = datetime(2026, 12, 5, 5, 0, tzinfo=UTC)  # 14:00 in Tokyo
+THREE_HOURS_LATER = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+
+
+def _viewer(viewer_timezone: str, locale: str, **moments: datetime) -> str:
+    return format_viewer_range(
+        moments.get("starts_at", SATURDAY_AFTERNOON_IN_TOKYO),
+        moments.get("ends_at", THREE_HOURS_LATER),
+        event_timezone="Asia/Tokyo",
+        viewer_timezone=viewer_timezone,
+        locale=locale,
+    )
+
+
+def test_a_viewer_in_berlin_sees_the_event_on_their_own_clock() -> None:
+    assert _viewer("Europe/Berlin", "ja") == "12月5日(土) 06:00–09:00 (Europe/Berlin)"
+    assert _viewer("Europe/Berlin", "en") == "Sat, 5 Dec, 06:00–09:00 (Europe/Berlin)"
+
+
+def test_nothing_is_added_when_the_viewers_clock_reads_the_same() -> None:
+    assert _viewer("Asia/Tokyo", "ja") == ""
+    assert _viewer("Asia/Seoul", "en") == ""  # another name, the same offset
+
+
+def test_an_unknown_or_missing_viewer_zone_adds_nothing() -> None:
+    assert _viewer("", "ja") == ""
+    assert _viewer("Mars/Olympus", "en") == ""
+    assert _viewer("../../etc/passwd", "en") == ""
+
+
+def test_the_viewers_time_shows_both_days_when_it_crosses_their_midnight() -> None:
+    evening = datetime(2026, 12, 5, 13, 0, tzinfo=UTC)  # 22:00 in Tokyo, 05:00 in Los Angeles
+    assert _viewer(
+        "America/Los_Angeles", "en", starts_at=evening, ends_at=THREE_HOURS_LATER.replace(hour=17)
+    ) == ("Sat, 5 Dec, 05:00–09:00 (America/Los_Angeles)")
+    late = datetime(2026, 12, 5, 22, 30, tzinfo=UTC)  # 23:30 in Berlin, 07:30 Sunday in Tokyo
+    assert _viewer("Europe/Berlin", "ja", starts_at=late, ends_at=late.replace(day=6, hour=0)) == (
+        "12月5日(土) 23:30 – 12月6日(日) 01:30 (Europe/Berlin)"
+    )
+
+
+def test_a_summer_time_change_alone_makes_the_clocks_differ() -> None:
+    summer = datetime(2026, 7, 4, 12, 0, tzinfo=UTC)
+    london = format_viewer_range(
+        summer,
+        summer.replace(hour=13),
+        event_timezone="Europe/Lisbon",
+        viewer_timezone="Europe/London",
+        locale="en",
+    )
+    assert london == ""  # both on UTC+1 in summer
+    winter_for_reykjavik = format_viewer_range(
+        summer,
+        summer.replace(hour=13),
+        event_timezone="Europe/London",
+        viewer_timezone="Atlantic/Reykjavik",
+        locale="en",
+    )
+    assert winter_for_reykjavik == "Sat, 4 Jul, 12:00–13:00 (Atlantic/Reykjavik)"
+
+
+def test_months_and_weekdays_in_each_language() -> None:
+    assert format_month(date(2026, 12, 1), "ja") == "2026年12月"
+    assert format_month(date(2026, 12, 1), "en") == "December 2026"
+    assert [weekday_name(day, "ja") for day in (6, 0, 5)] == ["日", "月", "土"]
+    assert [weekday_name(day, "en") for day in (6, 0, 5)] == ["Sun", "Mon", "Sat"]

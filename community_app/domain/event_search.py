@@ -181,10 +181,18 @@ def _local_midnight(day: date, timezone: str) -> datetime:
 
 
 def _conditions(filters: EventFilters, now: datetime) -> list[ColumnElement[bool]]:
+    ended = col(Event.ends_at) > now if filters.when == UPCOMING else col(Event.ends_at) <= now
+    return [ended, *matching_conditions(filters)]
+
+
+def matching_conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
+    """Published events that match ``filters``, whatever the upcoming/past tab says.
+
+    The query must join ``Group`` on ``Event.group_id`` (the group filter is by slug).
+    """
     conditions: list[ColumnElement[bool]] = [
         col(Event.status).in_(EventStatus.public()),
         col(Event.published_at).is_not(None),
-        col(Event.ends_at) > now if filters.when == UPCOMING else col(Event.ends_at) <= now,
     ]
     if filters.group:
         conditions.append(col(Group.slug) == filters.group)
@@ -243,7 +251,7 @@ def search_events(
         .join(Group, col(Group.id) == col(Event.group_id))
         .where(where)
     ).one()
-    if total == 0 and filters.group and not _group_exists(session, filters.group):
+    if total == 0 and filters.group and not group_exists(session, filters.group):
         raise NotFound("group_not_found")
     page_count = max(1, math.ceil(total / page_size))
     if page > page_count:
@@ -266,7 +274,7 @@ def search_events(
     )
 
 
-def _group_exists(session: Session, slug: str) -> bool:
+def group_exists(session: Session, slug: str) -> bool:
     return session.exec(select(Group.id).where(Group.slug == slug)).first() is not None
 
 

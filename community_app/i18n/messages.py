@@ -9,6 +9,7 @@ from __future__ import annotations
 from community_app.i18n import (
     a11y_messages,
     attendees_messages,
+    calendar_view_messages,
     eventlist_messages,
     feeds_messages,
     ideas_messages,
@@ -315,5 +316,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     ideas_messages.MESSAGES,
     a11y_messages.MESSAGES,
     labels_messages.MESSAGES,
+    calendar_view_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

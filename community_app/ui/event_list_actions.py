@@ -48,8 +48,12 @@ def tab_href(filters: EventFilters | None, when: str) -> str:
     return href(dataclasses.replace(base, when=when if when in (UPCOMING, PAST) else UPCOMING))
 
 
-def load_list(query: dict[str, str]) -> ListResult:
-    """The filter choices, and the page the query string asks for or why it cannot be."""
+def load_list(query: dict[str, str], *, search: bool = True) -> ListResult:
+    """The filter choices, and the page the query string asks for or why it cannot be.
+
+    Without ``search`` only the choices and the filters (the month calendar shows the
+    events itself).
+    """
     with read_session() as session:
         options = filter_options(session)
         try:
@@ -57,6 +61,8 @@ def load_list(query: dict[str, str]) -> ListResult:
             number = parse_page(query)
         except DomainError as error:
             return ListResult(options, error=error)
+        if not search:
+            return ListResult(options, filters=filters)
         try:
             page = search_events(session, now=datetime.now(UTC), filters=filters, page=number)
         except DomainError as error:

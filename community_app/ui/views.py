@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 from community_app.domain.events import AgendaView, EventCard, EventDetail, HostView, TierView
-from community_app.i18n import format_range, message, translate
+from community_app.i18n import format_range, format_viewer_range, message, translate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +29,8 @@ class EventCardView:
     seats_ja: str = ""
     seats_en: str = ""
     is_full: bool = False
+    viewer_ja: str = ""  # "あなたの時間: …" when the viewer's clock differs from the event's
+    viewer_en: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +67,24 @@ class EventDetailView:
     recap_links: list[RecapLinkLine] = dataclasses.field(default_factory=list)
 
 
+def viewer_lines(
+    starts_at: datetime, ends_at: datetime, *, event_timezone: str, viewer_timezone: str
+) -> tuple[str, str]:
+    """``あなたの時間: 12月5日(土) 06:00–09:00 (Europe/Berlin)`` in ja and en, or two ""
+    when the viewer's clock reads like the event's."""
+    lines = []
+    for locale in ("ja", "en"):
+        when = format_viewer_range(
+            starts_at,
+            ends_at,
+            event_timezone=event_timezone,
+            viewer_timezone=viewer_timezone,
+            locale=locale,
+        )
+        lines.append(translate("viewer_time.line", locale).format(when=when) if when else "")
+    return lines[0], lines[1]
+
+
 def _both(key: str) -> tuple[str, str]:
     return translate(key, "ja"), translate(key, "en")
 
@@ -91,6 +112,17 @@ def card_view(card: EventCard) -> EventCardView:
         seats_en=_seats(card, "en"),
         is_full=card.seats_left == 0,
     )
+
+
+def with_viewer_time(view: EventCardView, card: EventCard, viewer_timezone: str) -> EventCardView:
+    """``view`` with the event's times on the viewer's clock (nothing when they agree)."""
+    viewer_ja, viewer_en = viewer_lines(
+        card.starts_at,
+        card.ends_at,
+        event_timezone=card.timezone,
+        viewer_timezone=viewer_timezone,
+    )
+    return dataclasses.replace(view, viewer_ja=viewer_ja, viewer_en=viewer_en)
 
 
 def _seats(card: EventCard, locale: str) -> str:

@@ -8,7 +8,6 @@ attendee and check-in pages of their event). axe-core, the npm package installed
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from community_app.domain.enums import IdeaStatus
 from community_app.domain.members import create_member
 from community_app.domain.models import ProjectIdea
 from community_app.domain.passwords import hash_password
-from community_app.settings import PROJECT_ROOT
 from tests.e2e.support import (
     PASSWORD,
     TIMEOUT_MS,
@@ -63,20 +61,6 @@ _RUN_AXE = """async (blocking) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def axe_script() -> Path:
-    """axe.min.js, installed from the npm registry when missing (a no-op otherwise)."""
-    done = subprocess.run(
-        [str(PROJECT_ROOT / "scripts" / "ensure-axe.sh")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"could not install axe-core: {done.stderr.strip()}")
-    return Path(done.stdout.strip())
-
-
 @dataclass(frozen=True)
 class Subjects:
     """The pages with a parameter that are checked, one of each kind."""
@@ -106,6 +90,7 @@ def routes_for(subjects: Subjects, *, organiser: bool) -> list[str]:
     event = f"/events/{subjects.event_slug}"
     return [
         *static_routes(),
+        "/events?view=month",
         event,
         f"{event}/edit",
         f"/groups/{subjects.group_slug}",

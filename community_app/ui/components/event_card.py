@@ -34,6 +34,15 @@ def event_card(event: rx.Var[EventCardView]) -> rx.Component:
                     weight="medium",
                     color=rx.color("orange", 11),
                 ),
+                rx.cond(
+                    event.viewer_ja != "",
+                    rx.text(
+                        pick(event.viewer_ja, event.viewer_en),
+                        size="1",
+                        color=rx.color("gray", 11),
+                        class_name="card-viewer-time",
+                    ),
+                ),
                 rx.heading(event.title, as_="h3", size="4"),
                 rx.text(event.summary, size="2", color=rx.color("gray", 11)),
                 rx.text(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime
 from urllib.parse import quote, unquote
 
 import reflex as rx
@@ -28,7 +29,8 @@ from community_app.ui.pages.idea import idea_link
 from community_app.ui.participation_views import ParticipationView, participation_view
 from community_app.ui.policy import Access, handler
 from community_app.ui.proposal_views import ManageView, event_href, manage_view
-from community_app.ui.views import EventDetailView, LineView, detail_view
+from community_app.ui.viewer_time import BROWSER_TIMEZONE_JS, accepted_timezone, member_timezone
+from community_app.ui.views import EventDetailView, LineView, detail_view, viewer_lines
 
 ROUTE = "/events/[slug]"
 MAX_SLUG_LENGTH = 200
@@ -52,31 +54,36 @@ class EventPageState(FormMixin, rx.State):
     not_found: bool = False
     failed: bool = False
     reason: str = ""
+    viewer_when_ja: str = ""  # the event's times on the viewer's clock, when they differ
+    viewer_when_en: str = ""
+    _span: tuple[datetime, datetime, str] | None = None  # start, end, the event's zone
+    _browser_timezone: str = ""  # a visitor's zone, read from the browser once
 
     async def _token(self) -> str:
         return (await self.get_state(AuthState)).session_token
 
     @handler(Access.PUBLIC)
-    async def load(self) -> None:
+    async def load(self) -> rx.event.EventSpec | None:
         path = self.router.url.path.rstrip("/")
         slug = slug_from_path(path)
         self.login_href = "/login?next=" + quote(path, safe="/")
         self.event, self.manage, self.not_found, self.failed = None, None, False, False
-        self.participation = None
+        self.participation, self._span = None, None
+        self.viewer_when_ja = self.viewer_when_en = ""
         self._clear_error()
         if not slug or len(slug) > MAX_SLUG_LENGTH:
             self.not_found = True
-            return
+            return None
         try:
             viewer, panel = await asyncio.to_thread(
                 event_actions.load_event, token=await self._token(), slug=slug
             )
         except NotFound:
             self.not_found = True
-            return
+            return None
         except SQLAlchemyError:
             self.failed = True
-            return
+            return None
         self.event, self.manage = detail_view(viewer.detail), manage_view(viewer)
         self.participation = participation_view(
             panel,
@@ -84,6 +91,30 @@ class EventPageState(FormMixin, rx.State):
             timezone=viewer.detail.card.timezone,
             event_path=event_href(viewer.detail.card.slug),
         )
+        card = viewer.detail.card
+        self._span = (card.starts_at, card.ends_at, card.timezone)
+        return await self._show_viewer_time()
+
+    async def _show_viewer_time(self) -> rx.event.EventSpec | None:
+        """The "your time" line; a visitor's browser is asked for its zone the first time."""
+        zone = await member_timezone(self) or self._browser_timezone
+        if not zone:
+            return rx.call_script(BROWSER_TIMEZONE_JS, callback=EventPageState.use_browser_timezone)
+        if self._span is not None:
+            starts_at, ends_at, event_zone = self._span
+            self.viewer_when_ja, self.viewer_when_en = viewer_lines(
+                starts_at, ends_at, event_timezone=event_zone, viewer_timezone=zone
+            )
+        return None
+
+    @handler(Access.PUBLIC)
+    async def use_browser_timezone(self, timezone: str) -> None:
+        """The zone this browser reports; anything the zone database does not know is
+        ignored (the page then shows the event's own time only)."""
+        zone = accepted_timezone(timezone)
+        if zone:
+            self._browser_timezone = zone
+            await self._show_viewer_time()
 
     async def _rsvp_action(self, action, **arguments) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
         """Run one RSVP action for this browser's member, then show the new state; the
@@ -262,6 +293,16 @@ def _facts(event: rx.Var[EventDetailView]) -> rx.Component:
                     rx.vstack(
                         rx.text(pick(card.when_ja, card.when_en), id="event-when", weight="medium"),
                         rx.text(event.timezone, color=rx.color("gray", 10), size="1"),
+                        rx.cond(
+                            EventPageState.viewer_when_ja != "",
+                            rx.text(
+                                pick(EventPageState.viewer_when_ja, EventPageState.viewer_when_en),
+                                id="viewer-when",
+                                size="2",
+                                color=rx.color("gray", 11),
+                                margin_top="4px",
+                            ),
+                        ),
                         spacing="0",
                     )
                 ),

@@ -1,4 +1,5 @@
-"""The event list (/events): upcoming and past tabs, filters, search and pages.
+"""The event list (/events): upcoming and past tabs, filters, search and pages, and the
+switch to the month calendar (``?view=month``, pages/events_month.py) with the same filters.
 
 The URL's query string is the only source of the filters, so a list can be shared and
 the back button works: the form sends the visitor to a new address, and ``load`` (run
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import date
 
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,14 +18,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from community_app.domain.enums import EventFormat, EventKind
 from community_app.domain.errors import DomainError
 from community_app.domain.event_search import MAX_TEXT_LENGTH, PAST, UPCOMING, parse_filters
+from community_app.domain.events import EventCard
+from community_app.domain.month_calendar import parse_month
 from community_app.i18n import translate
 from community_app.ui import event_list_actions as actions
+from community_app.ui import month_actions
 from community_app.ui.components.event_card import event_card
 from community_app.ui.components.forms import FormMixin, text_value
 from community_app.ui.components.layout import layout
 from community_app.ui.locale import pick, tr
+from community_app.ui.month_actions import MONTH_VIEW
+from community_app.ui.pages.events_month import MonthCalendarState, month_results
 from community_app.ui.policy import Access, handler
-from community_app.ui.views import EventCardView, card_view
+from community_app.ui.viewer_time import BROWSER_TIMEZONE_JS, accepted_timezone, member_timezone
+from community_app.ui.views import EventCardView, card_view, with_viewer_time
 
 ROUTE = actions.ROUTE
 FORM_FIELDS = ("q", "group", "kind", "format", "tag", "from", "to")
@@ -63,28 +71,64 @@ class EventListState(FormMixin, rx.State):
     narrowed: bool = False
     loaded: bool = False
     failed: bool = False
+    view: str = "list"
+    list_href: str = ROUTE
+    month_href: str = ROUTE + "?view=" + MONTH_VIEW
     _timezone: str = ""
+    _month: str = ""  # the month of the calendar view, as the address gave it
+    _cards: list[EventCard] = []  # the page's events, for the viewer's own times
+    _browser_timezone: str = ""  # a visitor's zone, read from the browser once
 
     @handler(Access.PUBLIC)
-    async def load(self) -> None:
+    async def load(self) -> rx.event.EventSpec | None:
         query = dict(self.router.url.query_parameters)
         self.values, self.form_key = _echo(query), self.router.url.query
         self.when = PAST if query.get("when") == PAST else UPCOMING
+        self.view = MONTH_VIEW if query.get("view") == MONTH_VIEW else "list"
+        self._month = str(query.get("month", ""))
         self._clear_error()
         try:
-            result = await asyncio.to_thread(actions.load_list, query)
+            result = await asyncio.to_thread(
+                actions.load_list, query, search=self.view != MONTH_VIEW
+            )
         except SQLAlchemyError:
             self.failed, self.loaded, self.events = True, False, []
-            return
+            return None
         self._show_options(result)
-        self._show_result(result)
         self.failed, self.loaded = False, True
+        if self.view == MONTH_VIEW:  # MonthCalendarState shows the month and its errors
+            self._timezone = result.filters.timezone if result.filters else ""
+            self.events, self._cards = [], []
+            return None
+        self._show_result(result)
+        return await self._show_viewer_times()
+
+    async def _show_viewer_times(self) -> rx.event.EventSpec | None:
+        """Each card's times on the viewer's clock; a visitor's browser is asked once."""
+        zone = await member_timezone(self) or self._browser_timezone
+        if not zone:
+            return rx.call_script(BROWSER_TIMEZONE_JS, callback=EventListState.use_browser_timezone)
+        self.events = [
+            with_viewer_time(view, card, zone)
+            for view, card in zip(self.events, self._cards, strict=True)
+        ]
+        return None
+
+    @handler(Access.PUBLIC)
+    async def use_browser_timezone(self, timezone: str) -> None:
+        """The zone this browser reports, if the zone database knows it."""
+        zone = accepted_timezone(timezone)
+        if zone:
+            self._browser_timezone = zone
+            await self._show_viewer_times()
 
     def _show_options(self, result: actions.ListResult) -> None:
         self.group_options = [OptionView(g.slug, g.name, g.name_en) for g in result.options.groups]
         self.tag_options = list(result.options.tags)
         self.upcoming_href = actions.tab_href(result.filters, UPCOMING)
         self.past_href = actions.tab_href(result.filters, PAST)
+        self.list_href = actions.tab_href(result.filters, self.when)
+        self.month_href = month_actions.month_href(result.filters)
 
     def _show_result(self, result: actions.ListResult) -> None:
         filters, page = result.filters, result.page
@@ -93,8 +137,10 @@ class EventListState(FormMixin, rx.State):
         if result.error is not None or filters is None or page is None:
             self._show_error(result.error or DomainError("unknown"))
             self.events, self.previous_href, self.next_href = [], "", ""
+            self._cards = []
             return
         self.events = [card_view(card) for card in page.cards]
+        self._cards = list(page.cards)
         self.previous_href = actions.href(filters, page=page.page - 1) if page.page > 1 else ""
         has_next = page.page < page.page_count
         self.next_href = actions.href(filters, page=page.page + 1) if has_next else ""
@@ -112,7 +158,16 @@ class EventListState(FormMixin, rx.State):
             self._show_error(error)
             self.values = _echo(query)
             return None
+        if self.view == MONTH_VIEW:
+            return rx.redirect(month_actions.month_href(filters, self._shown_month()))
         return rx.redirect(actions.href(filters))
+
+    def _shown_month(self) -> date | None:
+        """The month on screen, kept when the filters change (None: the current one)."""
+        try:
+            return parse_month(self._month)
+        except DomainError:
+            return None
 
 
 # --- components -----------------------------------------------------------------------
@@ -137,6 +192,21 @@ def _tabs() -> rx.Component:
         _tab("events.past", EventListState.past_href, "tab-past", when == PAST),
         spacing="5",
         role="navigation",
+    )
+
+
+def _view_switch() -> rx.Component:
+    is_month = EventListState.view == MONTH_VIEW
+    return rx.el.nav(
+        rx.hstack(
+            _tab("view.list", EventListState.list_href, "view-list", ~is_month),
+            rx.text("/", aria_hidden="true", color=rx.color("gray", 10)),
+            _tab("view.month", EventListState.month_href, "view-month", is_month),
+            spacing="2",
+            align="center",
+        ),
+        aria_label=tr("view.switch"),
+        id="view-switch",
     )
 
 
@@ -198,8 +268,13 @@ def _selects() -> rx.Component:
         _select("events.kind", "kind", kinds),
         _select("events.format", "format", formats),
         _select("events.tag", "tag", tags),
-        _input("events.date_from", "from", type="date"),
-        _input("events.date_to", "to", type="date"),
+        rx.cond(  # the month is the calendar's range
+            EventListState.view != MONTH_VIEW,
+            rx.fragment(
+                _input("events.date_from", "from", type="date"),
+                _input("events.date_to", "to", type="date"),
+            ),
+        ),
         gap="3",
         wrap="wrap",
         width="100%",
@@ -327,9 +402,19 @@ def events_page() -> rx.Component:
         rx.vstack(
             rx.heading(tr("events.title"), as_="h1", size="7"),
             rx.text(tr("events.lead"), color=rx.color("gray", 11)),
-            _tabs(),
+            rx.hstack(
+                _view_switch(),
+                rx.cond(EventListState.view != MONTH_VIEW, _tabs()),
+                spacing="6",
+                wrap="wrap",
+                align="center",
+            ),
             rx.card(_filter_form(), width="100%"),
-            rx.box(_results(), id="event-results", width="100%"),
+            rx.cond(
+                MonthCalendarState.is_month,
+                rx.box(month_results(), id="month-results", width="100%"),
+                rx.box(_results(), id="event-results", width="100%"),
+            ),
             spacing="4",
             width="100%",
         )
