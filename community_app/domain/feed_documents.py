@@ -222,23 +222,26 @@ def public_validator(
     session: Session, *, now: datetime, where: FeedFilter, header: FeedHeader
 ) -> FeedValidator:
     """ETag and Last-Modified of a public feed from one aggregate row, without loading
-    any event: how many events are listed, the newest event and group edit, and sums
-    of ids and sequences. Events only ever leave a feed with time (past, or cancelled
+    any event: how many events are listed, the newest event edit and group edit, and
+    sums of ids and sequences. Events only ever leave a feed with time (past, or cancelled
     long ago), which moves the count; every edit moves ``updated_at``."""
     cancelled_cutoff = now - CANCELLED_KEPT_FOR
     listed = (col(Event.status) != EventStatus.CANCELLED) | (
         func.coalesce(col(Event.cancelled_at), col(Event.updated_at)) > cancelled_cutoff
     )
+    # The groups' edits (the ORGANIZER's name) without joining every event to its
+    # group: the filtered group's stamp, or the newest of all for a site-wide feed.
+    groups = sa.select(func.max(col(Group.updated_at)))
+    if where.group_id is not None:
+        groups = groups.where(col(Group.id) == where.group_id)
     count, newest_event, newest_group, id_sum, sequence_sum = session.execute(
         sa.select(
             func.count(),
             func.max(col(Event.updated_at)),
-            func.max(col(Group.updated_at)),
+            groups.scalar_subquery(),
             func.sum(col(Event.id)),
             func.sum(col(Event.sequence)),
-        )
-        .join(Group, col(Group.id) == col(Event.group_id))
-        .where(*public_conditions(now, where), listed)
+        ).where(*public_conditions(now, where), listed)
     ).one()
     state = (FRAGMENT_FORMAT, PRODID, header, where, count, newest_event, newest_group)
     digest = hashlib.sha256(repr((*state, id_sum, sequence_sum)).encode("utf-8")).hexdigest()

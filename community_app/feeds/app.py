@@ -190,6 +190,8 @@ def _public_response(
         return Response(status_code=304, headers=headers)
     rendered = RENDERED.get(validator.etag)
     if rendered is None:
+        # Read after the validator: an edit committed in between can only put a newer
+        # document under this (then already outdated) ETag, never an older one.
         body = public_document(session, now=now, where=where, header=header, cache=FRAGMENTS)
         rendered = RENDERED.put(validator.etag, body)
     return _send(request, rendered, headers)
