@@ -11,10 +11,6 @@ kept rendered, plain and gzipped.
 
 from __future__ import annotations
 
-import gzip
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -45,6 +41,7 @@ from community_app.domain.feed_documents import (
 )
 from community_app.domain.feed_tokens import personal_feed_entries, resolve_feed_token
 from community_app.domain.models import Group, Member
+from community_app.feeds.rendered import GZIP_MINIMUM_SIZE, Rendered, RenderedFeeds
 from community_app.settings import get_settings
 
 ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -52,8 +49,6 @@ FEED_CACHE_SECONDS = 300
 PUBLIC_CACHE = f"public, max-age={FEED_CACHE_SECONDS}"
 PRIVATE_CACHE = "private, no-store"
 MAX_FILTER_LENGTH = 120
-GZIP_MINIMUM_SIZE = 1000
-GZIP_LEVEL = 9  # as the GZip middleware compresses personal feeds and everything else
 # One answer for unknown slugs and bad or revoked tokens: nothing tells them apart.
 NOT_FOUND_TEXT = "見つかりません / Not found\n"
 
@@ -89,67 +84,6 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
     if parsed.tzinfo is None:
         return False
     return last_modified.replace(microsecond=0) <= parsed
-
-
-@dataclass(frozen=True)
-class Rendered:
-    body: bytes
-    gzipped: bytes | None  # None when too small to be worth compressing
-
-
-class RenderedFeeds:
-    """The last rendered public feeds, plain and gzipped, keyed by their ETag, within a
-    byte budget (least recently used first out).
-
-    The ETag stands for everything the document shows (``public_validator``,
-    ``feed_validator``), so a hit is the same document, byte for byte: a calendar app
-    polling an unchanged feed costs one aggregate query, no rendering and no
-    compression. Personal feeds are not kept: they are private and each has one reader.
-    """
-
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[str, Rendered] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._size = 0
-
-    def get(self, etag: str) -> Rendered | None:
-        with self._lock:
-            rendered = self._items.get(etag)
-            if rendered is not None:
-                self._items.move_to_end(etag)
-            return rendered
-
-    def put(self, etag: str, body: bytes) -> Rendered:
-        """Keep ``body`` and its gzip under ``etag``; the pair is returned either way."""
-        rendered = Rendered(body, _gzipped(body))
-        cost = _cost(rendered)
-        if cost > self.max_bytes:
-            return rendered
-        with self._lock:
-            if etag in self._items:
-                return self._items[etag]
-            self._items[etag] = rendered
-            self._size += cost
-            while self._size > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self._size -= _cost(dropped)
-        return rendered
-
-
-def _gzipped(body: bytes) -> bytes | None:
-    if len(body) < GZIP_MINIMUM_SIZE:
-        return None
-    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
-
-
-def _cost(rendered: Rendered) -> int:
-    return len(rendered.body) + len(rendered.gzipped or b"")
 
 
 RENDERED = RenderedFeeds()

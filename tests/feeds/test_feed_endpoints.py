@@ -190,13 +190,13 @@ def test_an_unchanged_public_feed_is_served_from_the_rendered_cache_byte_for_byt
 def test_a_warm_gzip_request_sends_the_stored_gzip_without_compressing_again(
     app_database: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from community_app.feeds import app as feeds
+    from community_app.feeds import rendered
 
     _world(app_database)
     compressions: list[int] = []
-    real_compress = feeds.gzip.compress
+    real_compress = rendered.gzip.compress
     monkeypatch.setattr(
-        feeds.gzip, "compress", lambda *a, **k: compressions.append(1) or real_compress(*a, **k)
+        rendered.gzip, "compress", lambda *a, **k: compressions.append(1) or real_compress(*a, **k)
     )
     plain = get("/feeds/events.ics")
     asked = {"Accept-Encoding": "gzip"}
