@@ -75,16 +75,12 @@ def main() -> int:
                         plan = [(1_000, 5 if not quick else 3), (10_000, 3 if not quick else 1)]
                         for size, runs in plan:
                             if size in seeded.group_slugs:
-                                rows.append(
-                                    feed_generation.measure(
-                                        engine, backend, size, seeded.group_slugs[size], runs
-                                    )
+                                rows += feed_generation.measure(
+                                    engine, backend, size, seeded.group_slugs[size], runs
                                 )
                         if not quick:
                             try:
-                                rows.append(
-                                    feed_generation.measure(engine, backend, total, None, 0)
-                                )
+                                rows += feed_generation.measure(engine, backend, total, None, 0)
                             except Exception as error:  # a finding, not a bench failure
                                 notes.append(
                                     f"[{backend}] feed of {total:,} events failed: "

@@ -44,15 +44,23 @@ def _serving(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _generation(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["2. Feed generation from the database (domain.calendar, in process)"]
+    lines = [
+        "2. Feed generation from the database (in process): plain icalendar vs cached fragments"
+    ]
     lines.append(
-        f"   {'backend':<10} {'events':>7} {'query s':>8} {'build s':>8} {'total s':>8} {'peak MB':>8} {'bytes':>12} runs"
+        f"   {'backend':<10} {'events':>7} {'mode':<18} {'query s':>8} {'build s':>8}"
+        f" {'total s':>8} {'peak MB':>8} {'cache MB':>8} {'bytes':>12} same  runs"
     )
     for row in rows:
+        cache = _f(row["cache_mb"]) if "cache_mb" in row else ""
         lines.append(
-            f"   {row['backend']:<10} {row['events']:>7,} {_f(row['query_s'], 3):>8} {_f(row['build_s'], 3):>8}"
-            f" {_f(row['total_s'], 3):>8} {_f(row['peak_mb']):>8} {row['bytes']:>12,} {row['runs']}"
+            f"   {row['backend']:<10} {row['events']:>7,} {row['mode']:<18}"
+            f" {_f(row['query_s'], 3):>8} {_f(row['build_s'], 3):>8} {_f(row['total_s'], 3):>8}"
+            f" {_f(row['peak_mb']):>8} {cache:>8} {row['bytes']:>12,}"
+            f" {'yes' if row['identical'] else 'NO':<5} {row['runs']}"
         )
+    lines.append("   (fragments: query and build interleave, all in 'query s'; warm = the cache")
+    lines.append("    of a previous build, as after an edit; 'same' = all three byte-identical)")
     return lines
 
 

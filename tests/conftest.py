@@ -41,10 +41,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 def reset_configuration() -> None:
-    """Forget cached settings and engine so the next use reads the environment again."""
+    """Forget cached settings, engine and rendered feeds (they belong to one database),
+    so the next use reads the environment again."""
     from community_app.db import get_engine
+    from community_app.feeds.app import FRAGMENTS, RENDERED
     from community_app.settings import get_settings
 
+    FRAGMENTS.clear()
+    RENDERED.clear()
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()

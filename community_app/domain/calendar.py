@@ -12,10 +12,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, vCalAddress
+from icalendar import Calendar, Timezone, vCalAddress
 from icalendar import Event as VEvent
 from sqlmodel import Session, col, select
 
@@ -99,9 +100,15 @@ def location_of(event: Event) -> str:
 
 def is_listed(event: Event, now: datetime) -> bool:
     """Cancelled events stay for 30 days after cancelling, then drop out."""
-    if event.status != EventStatus.CANCELLED:
+    return is_still_listed(event.status, event.cancelled_at, event.updated_at, now)
+
+
+def is_still_listed(
+    status: EventStatus, cancelled_at: datetime | None, updated_at: datetime, now: datetime
+) -> bool:
+    if status != EventStatus.CANCELLED:
         return True
-    return (event.cancelled_at or event.updated_at) > now - CANCELLED_KEPT_FOR
+    return (cancelled_at or updated_at) > now - CANCELLED_KEPT_FOR
 
 
 def entries_for(
@@ -150,6 +157,27 @@ def entries_for(
     return entries
 
 
+def public_conditions(now: datetime, where: FeedFilter) -> list[Any]:
+    """The WHERE clauses of a public feed: published, not imported, not long past, and
+    ``where``. Every query over a public feed (entries, versions, validator) uses them."""
+    conditions: list[Any] = [
+        col(Event.status).in_(EventStatus.public()),
+        col(Event.published_at).is_not(None),
+        col(Event.external_calendar_id).is_(None),
+        col(Event.ends_at) > now - PAST_KEPT_FOR,
+    ]
+    if where.group_id is not None:
+        conditions.append(col(Event.group_id) == where.group_id)
+    if where.kind is not None:
+        conditions.append(col(Event.kind) == where.kind)
+    if where.format is not None:
+        conditions.append(col(Event.format) == where.format)
+    if where.tag is not None:
+        tagged = select(EventTag.event_id).where(col(EventTag.tag) == where.tag)
+        conditions.append(col(Event.id).in_(tagged))
+    return conditions
+
+
 def public_feed_entries(
     session: Session, *, now: datetime, where: FeedFilter = FeedFilter()
 ) -> list[FeedEntry]:
@@ -158,23 +186,9 @@ def public_feed_entries(
     query = (
         select(Event, Group)
         .join(Group, col(Group.id) == col(Event.group_id))
-        .where(
-            col(Event.status).in_(EventStatus.public()),
-            col(Event.published_at).is_not(None),
-            col(Event.external_calendar_id).is_(None),
-            col(Event.ends_at) > now - PAST_KEPT_FOR,
-        )
+        .where(*public_conditions(now, where))
         .order_by(col(Event.starts_at), col(Event.id))
     )
-    if where.group_id is not None:
-        query = query.where(col(Event.group_id) == where.group_id)
-    if where.kind is not None:
-        query = query.where(col(Event.kind) == where.kind)
-    if where.format is not None:
-        query = query.where(col(Event.format) == where.format)
-    if where.tag is not None:
-        tagged = select(EventTag.event_id).where(col(EventTag.tag) == where.tag)
-        query = query.where(col(Event.id).in_(tagged))
     rows = [(event, group) for event, group in session.exec(query).all() if is_listed(event, now)]
     return entries_for(session, rows)
 
@@ -226,7 +240,7 @@ def _description(entry: FeedEntry, url: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _vevent(entry: FeedEntry, *, site_url: str) -> VEvent:
+def vevent_of(entry: FeedEntry, *, site_url: str) -> VEvent:
     zone = ZoneInfo(entry.timezone)
     url = event_url(site_url, entry.slug)
     vevent = VEvent()
@@ -267,8 +281,8 @@ class FeedHeader:
     timezone: str = "Asia/Tokyo"
 
 
-def build_calendar(entries: list[FeedEntry], header: FeedHeader) -> bytes:
-    """A complete VCALENDAR with one VEVENT per entry and the VTIMEZONEs they need."""
+def calendar_head(header: FeedHeader) -> Calendar:
+    """The VCALENDAR and its own properties, without components."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -282,10 +296,31 @@ def build_calendar(entries: list[FeedEntry], header: FeedHeader) -> bytes:
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     calendar.add("url", header.site_url)
+    return calendar
+
+
+def build_calendar(entries: list[FeedEntry], header: FeedHeader) -> bytes:
+    """A complete VCALENDAR with one VEVENT per entry and the VTIMEZONEs they need,
+    built with icalendar alone (``feed_documents`` gives the same bytes from cached
+    fragments). The VTIMEZONEs come first, in TZID order: icalendar's own
+    ``add_missing_timezones`` follows the order of a set, which differs between
+    processes, so two workers would send different bytes under one ETag."""
+    calendar = calendar_head(header)
     for entry in entries:
-        calendar.add_component(_vevent(entry, site_url=header.site_url))
-    calendar.add_missing_timezones()
+        calendar.add_component(vevent_of(entry, site_url=header.site_url))
+    calendar.subcomponents[:0] = [
+        zone for zone in map(vtimezone, sorted(calendar.get_missing_tzids())) if zone
+    ]
     return bytes(calendar.to_ical())
+
+
+def vtimezone(tzid: str) -> Timezone | None:
+    """The VTIMEZONE of ``tzid`` (None for one icalendar does not know, which its
+    ``add_missing_timezones`` skips too)."""
+    try:
+        return Timezone.from_tzid(tzid)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,14 @@
 
 Endpoints are plain ``def`` functions: Starlette runs them in a thread pool, so the
 blocking database work never stalls the event loop that serves the websocket. Each
-feed reads its entries, derives the validators from them and answers a conditional
-request with 304 before any document is built.
+feed derives its validators first (a public feed from one aggregate query) and answers
+a conditional request with 304 before any document is read or built; documents are
+assembled from cached VEVENT fragments (``domain.feed_documents``) and public ones are
+kept rendered, plain and gzipped.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -28,14 +28,20 @@ from community_app.domain.calendar import (
     FeedEntry,
     FeedFilter,
     FeedHeader,
-    build_calendar,
+    FeedValidator,
     event_feed_entry,
     feed_validator,
-    public_feed_entries,
 )
 from community_app.domain.enums import EventFormat, EventKind
+from community_app.domain.feed_documents import (
+    FragmentCache,
+    document_of,
+    public_document,
+    public_validator,
+)
 from community_app.domain.feed_tokens import personal_feed_entries, resolve_feed_token
 from community_app.domain.models import Group, Member
+from community_app.feeds.rendered import GZIP_MINIMUM_SIZE, Rendered, RenderedFeeds
 from community_app.settings import get_settings
 
 ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -43,7 +49,6 @@ FEED_CACHE_SECONDS = 300
 PUBLIC_CACHE = f"public, max-age={FEED_CACHE_SECONDS}"
 PRIVATE_CACHE = "private, no-store"
 MAX_FILTER_LENGTH = 120
-GZIP_MINIMUM_SIZE = 1000
 # One answer for unknown slugs and bad or revoked tokens: nothing tells them apart.
 NOT_FOUND_TEXT = "見つかりません / Not found\n"
 
@@ -81,63 +86,13 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
     return last_modified.replace(microsecond=0) <= parsed
 
 
-class RenderedFeeds:
-    """The last rendered public feeds, keyed by their ETag, within a byte budget.
-
-    The ETag is a hash of everything ``build_calendar`` reads (``feed_validator``), so
-    a hit is the same document, byte for byte, without rendering it again: a calendar
-    app polling an unchanged feed costs a query, not an icalendar build. Personal feeds
-    are not kept: they are private and each has its own reader.
-    """
-
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
-        self.max_bytes = max_bytes
-        self._bodies: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, etag: str) -> bytes | None:
-        with self._lock:
-            body = self._bodies.get(etag)
-            if body is not None:
-                self._bodies.move_to_end(etag)
-            return body
-
-    def put(self, etag: str, body: bytes) -> None:
-        if len(body) > self.max_bytes:
-            return
-        with self._lock:
-            if etag in self._bodies:
-                return
-            self._bodies[etag] = body
-            self._size += len(body)
-            while self._size > self.max_bytes:
-                _, dropped = self._bodies.popitem(last=False)
-                self._size -= len(dropped)
-
-
 RENDERED = RenderedFeeds()
+FRAGMENTS = FragmentCache()
 
 
-def _render(entries: list[FeedEntry], header: FeedHeader, etag: str, *, personal: bool) -> bytes:
-    if personal:
-        return build_calendar(entries, header)
-    body = RENDERED.get(etag)
-    if body is None:
-        body = build_calendar(entries, header)
-        RENDERED.put(etag, body)
-    return body
-
-
-def _calendar_response(
-    request: Request,
-    entries: list[FeedEntry],
-    header: FeedHeader,
-    *,
-    filename: str,
-    personal: bool = False,
-) -> Response:
-    validator = feed_validator(entries, header)
+def _validator_headers(
+    validator: FeedValidator, filename: str, *, personal: bool
+) -> dict[str, str]:
     headers = {
         "ETag": validator.etag,
         "Cache-Control": PRIVATE_CACHE if personal else PUBLIC_CACHE,
@@ -145,10 +100,58 @@ def _calendar_response(
     }
     if validator.last_modified is not None:
         headers["Last-Modified"] = _http_date(validator.last_modified)
+    return headers
+
+
+def _send(request: Request, rendered: Rendered, headers: dict[str, str]) -> Response:
+    """The stored gzip when the client takes it (the GZip middleware lets an encoded
+    response through untouched), else the plain bytes."""
+    if rendered.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        encoded = headers | {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return Response(rendered.gzipped, media_type=ICS_MEDIA_TYPE, headers=encoded)
+    return Response(rendered.body, media_type=ICS_MEDIA_TYPE, headers=headers)
+
+
+def _public_response(
+    request: Request, session: Session, where: FeedFilter, header: FeedHeader, filename: str
+) -> Response:
+    """A public feed: one aggregate query decides 304; then the rendered document
+    if this ETag was seen, else a document assembled from the cached fragments."""
+    now = datetime.now(UTC)
+    validator = public_validator(session, now=now, where=where, header=header)
+    headers = _validator_headers(validator, filename, personal=False)
     if _not_modified(request, validator.etag, validator.last_modified):
         return Response(status_code=304, headers=headers)
-    body = _render(entries, header, validator.etag, personal=personal)
-    return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)
+    rendered = RENDERED.get(validator.etag)
+    if rendered is None:
+        # Read after the validator: an edit committed in between can only put a newer
+        # document under this (then already outdated) ETag, never an older one.
+        body = public_document(session, now=now, where=where, header=header, cache=FRAGMENTS)
+        rendered = RENDERED.put(validator.etag, body)
+    return _send(request, rendered, headers)
+
+
+def _entries_response(
+    request: Request,
+    entries: list[FeedEntry],
+    header: FeedHeader,
+    *,
+    filename: str,
+    personal: bool = False,
+) -> Response:
+    """A single-event or personal feed: its few entries are loaded, hashed for the
+    validators and assembled from fragments keyed by their whole content."""
+    validator = feed_validator(entries, header)
+    headers = _validator_headers(validator, filename, personal=personal)
+    if _not_modified(request, validator.etag, validator.last_modified):
+        return Response(status_code=304, headers=headers)
+    if personal:
+        body = document_of(entries, header, FRAGMENTS)
+        return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)
+    rendered = RENDERED.get(validator.etag)
+    if rendered is None:
+        rendered = RENDERED.put(validator.etag, document_of(entries, header, FRAGMENTS))
+    return _send(request, rendered, headers)
 
 
 def _header(name: str, description: str, timezone: str | None = None) -> FeedHeader:
@@ -185,7 +188,6 @@ def events_feed(request: Request) -> Response:
     tag = params.get("tag") or None
     if tag is not None and len(tag) > MAX_FILTER_LENGTH:
         return _bad_filter("tag")
-    now = datetime.now(UTC)
     with read_session() as session:
         group = None
         if params.get("group"):
@@ -198,25 +200,23 @@ def events_feed(request: Request) -> Response:
             format=event_format,  # type: ignore[arg-type]
             tag=tag,
         )
-        entries = public_feed_entries(session, now=now, where=where)
-    name = f"Tsudoi 集い: {group.name}" if group else "Tsudoi 集い"
-    header = _header(name, "Tsudoi の公開イベント / Published events on Tsudoi")
-    return _calendar_response(request, entries, header, filename="events.ics")
+        name = f"Tsudoi 集い: {group.name}" if group else "Tsudoi 集い"
+        header = _header(name, "Tsudoi の公開イベント / Published events on Tsudoi")
+        return _public_response(request, session, where, header, "events.ics")
 
 
 def group_feed(request: Request) -> Response:
-    now = datetime.now(UTC)
     with read_session() as session:
         group = _group_by_slug(session, request.path_params["slug"])
         if group is None:
             return _not_found()
-        entries = public_feed_entries(session, now=now, where=FeedFilter(group_id=group.id))
-    header = _header(
-        f"{group.name} (Tsudoi 集い)",
-        f"{group.name} の公開イベント / Published events of {group.name_en or group.name}",
-        group.timezone,
-    )
-    return _calendar_response(request, entries, header, filename=f"{group.slug}.ics")
+        header = _header(
+            f"{group.name} (Tsudoi 集い)",
+            f"{group.name} の公開イベント / Published events of {group.name_en or group.name}",
+            group.timezone,
+        )
+        where = FeedFilter(group_id=group.id)
+        return _public_response(request, session, where, header, f"{group.slug}.ics")
 
 
 def event_feed(request: Request) -> Response:
@@ -228,7 +228,7 @@ def event_feed(request: Request) -> Response:
     if entry is None:
         return _not_found()
     header = _header(entry.title, entry.summary or entry.title, entry.timezone)
-    return _calendar_response(request, [entry], header, filename="event.ics")
+    return _entries_response(request, [entry], header, filename="event.ics")
 
 
 def personal_feed(request: Request) -> Response:
@@ -245,7 +245,7 @@ def personal_feed(request: Request) -> Response:
             "参加予定のイベント / Events you are going to",
             member.timezone,
         )
-    return _calendar_response(request, entries, header, filename="tsudoi.ics", personal=True)
+    return _entries_response(request, entries, header, filename="tsudoi.ics", personal=True)
 
 
 def health(request: Request) -> Response:

@@ -168,11 +168,10 @@ def test_an_unchanged_public_feed_is_served_from_the_rendered_cache_byte_for_byt
     from community_app.feeds import app as feeds
 
     _world(app_database)
-    monkeypatch.setattr(feeds, "RENDERED", feeds.RenderedFeeds())
     builds: list[int] = []
-    real_build = feeds.build_calendar
+    real_build = feeds.public_document
     monkeypatch.setattr(
-        feeds, "build_calendar", lambda *a, **k: builds.append(1) or real_build(*a, **k)
+        feeds, "public_document", lambda *a, **k: builds.append(1) or real_build(*a, **k)
     )
 
     first, second = get("/feeds/groups/wlb.ics"), get("/feeds/groups/wlb.ics")
@@ -185,15 +184,42 @@ def test_an_unchanged_public_feed_is_served_from_the_rendered_cache_byte_for_byt
         session.commit()
     changed = get("/feeds/groups/wlb.ics")
     assert len(builds) == 2 and _titles(changed.content) == ["夜カフェ(改題)"]
+    assert changed.headers["etag"] != first.headers["etag"]
+
+
+def test_a_warm_gzip_request_sends_the_stored_gzip_without_compressing_again(
+    app_database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from community_app.feeds import rendered
+
+    _world(app_database)
+    compressions: list[int] = []
+    real_compress = rendered.gzip.compress
+    monkeypatch.setattr(
+        rendered.gzip, "compress", lambda *a, **k: compressions.append(1) or real_compress(*a, **k)
+    )
+    plain = get("/feeds/events.ics")
+    asked = {"Accept-Encoding": "gzip"}
+    first, second = (
+        request("GET", "/feeds/events.ics", asked),
+        request("GET", "/feeds/events.ics", asked),
+    )
+
+    assert len(compressions) == 1  # once, when the document was rendered; not per request
+    assert first.content == second.content
+    assert second.headers["content-encoding"] == "gzip"
+    assert second.headers["vary"] == "Accept-Encoding"
+    assert int(second.headers["content-length"]) == len(second.content)
+    assert gzip.decompress(second.content) == plain.content
+    assert second.headers["etag"] == plain.headers["etag"]
 
 
 def test_personal_feeds_are_never_kept_and_the_cache_stays_within_its_budget(
-    app_database: Engine, monkeypatch: pytest.MonkeyPatch
+    app_database: Engine,
 ) -> None:
     from community_app.feeds import app as feeds
 
     world = _world(app_database)
-    monkeypatch.setattr(feeds, "RENDERED", feeds.RenderedFeeds())
     get(f"/feeds/personal/{world['token']}.ics")
     assert feeds.RENDERED.get(get(f"/feeds/personal/{world['token']}.ics").headers["etag"]) is None
 
@@ -201,5 +227,29 @@ def test_personal_feeds_are_never_kept_and_the_cache_stays_within_its_budget(
     small.put('"a"', b"12345")
     small.put('"b"', b"123456")
     small.put('"too-big"', b"x" * 11)
-    assert small.get('"a"') is None and small.get('"b"') == b"123456"
+    assert small.get('"a"') is None and small.get('"b"') is not None
+    assert small.get('"b"').body == b"123456"  # type: ignore[union-attr]
     assert small.get('"too-big"') is None
+
+
+def test_a_member_never_gets_another_members_personal_fragment(app_database: Engine) -> None:
+    with Session(app_database, expire_on_commit=False) as session:
+        group = make_group(session, slug="wlb")
+        times = {"starts_at": SOON, "ends_at": SOON + timedelta(hours=1), "join_url": JOIN}
+        event = make_event(session, group_id=group.id, slug="夜カフェ", title="夜カフェ", **times)
+        going, waiting = make_member(session), make_member(session)
+        add_rsvp(session, event, going, RsvpStatus.GOING)
+        add_rsvp(session, event, waiting, RsvpStatus.WAITLISTED)
+        tokens = [
+            issue_feed_token(session, actor=load_actor(session, member_id=m.id), now=SOON).token
+            for m in (going, waiting)
+        ]
+        session.commit()
+
+    # The going member's fragment (with the join URL) is cached first.
+    going_body = get(f"/feeds/personal/{tokens[0]}.ics").content.replace(b"\r\n ", b"")
+    waiting_body = get(f"/feeds/personal/{tokens[1]}.ics").content.replace(b"\r\n ", b"")
+
+    assert JOIN.encode() in going_body and b"CONFERENCE" in going_body
+    assert JOIN.encode() not in waiting_body and b"CONFERENCE" not in waiting_body
+    assert "キャンセル待ち".encode() in waiting_body
