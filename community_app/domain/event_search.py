@@ -184,10 +184,15 @@ def _conditions(filters: EventFilters, now: datetime) -> list[ColumnElement[bool
     conditions: list[ColumnElement[bool]] = [
         col(Event.status).in_(EventStatus.public()),
         col(Event.published_at).is_not(None),
-        col(Event.ends_at) > now if filters.when == UPCOMING else col(Event.ends_at) <= now,
     ]
-    if filters.group:
-        conditions.append(col(Group.slug) == filters.group)
+    if filters.when == UPCOMING:
+        conditions.append(col(Event.ends_at) > now)
+    else:  # ended; it started before now too (ends_at > starts_at), which lets the
+        # start-order index begin at now instead of at the latest event ever planned
+        conditions += [col(Event.ends_at) <= now, col(Event.starts_at) < now]
+    if filters.group:  # a subquery, not a join: the planner then starts from events
+        group_id = select(Group.id).where(col(Group.slug) == filters.group).scalar_subquery()
+        conditions.append(col(Event.group_id) == group_id)
     if filters.kind:
         conditions.append(col(Event.kind) == filters.kind)
     if filters.format:
@@ -229,20 +234,16 @@ def search_events(
     """One page of published events matching ``filters``.
 
     Upcoming (not ended yet) lists the soonest first; past (ended) the latest first.
-    Three queries whatever the page size: the count, the page, and its tags. A page past
-    the last one raises ``page_out_of_range``; an unknown group raises ``group_not_found``.
+    The same queries whatever the page size: the count, the page, then its groups, tags
+    and seats in batches. A page past the last one raises ``page_out_of_range``; an
+    unknown group raises ``group_not_found``.
     """
     if type(page) is not int or not 1 <= page <= MAX_PAGE:
         raise DomainError("invalid_page")
     if type(page_size) is not int or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise DomainError("invalid_page_size")
     where = and_(*_conditions(filters, now))
-    total = session.exec(
-        select(func.count())
-        .select_from(Event)
-        .join(Group, col(Group.id) == col(Event.group_id))
-        .where(where)
-    ).one()
+    total = session.exec(select(func.count()).select_from(Event).where(where)).one()
     if total == 0 and filters.group and not _group_exists(session, filters.group):
         raise NotFound("group_not_found")
     page_count = max(1, math.ceil(total / page_size))
@@ -253,17 +254,23 @@ def search_events(
         col(Event.starts_at).asc() if soonest_first else col(Event.starts_at).desc(),
         col(Event.id).asc() if soonest_first else col(Event.id).desc(),
     ]
-    rows = session.exec(
-        select(Event, Group)
-        .join(Group, col(Group.id) == col(Event.group_id))
-        .where(where)
-        .order_by(*order)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+    # Events alone, so the planner may walk the start-order index and stop at the page;
+    # their groups follow in one more query.
+    events = session.exec(
+        select(Event).where(where).order_by(*order).limit(page_size).offset((page - 1) * page_size)
     ).all()
+    groups = _groups_by_id(session, {event.group_id for event in events})
+    rows = [(event, groups[event.group_id]) for event in events]
     return EventPage(
-        cards=tuple(_cards(session, list(rows))), total=total, page=page, page_count=page_count
+        cards=tuple(_cards(session, rows)), total=total, page=page, page_count=page_count
     )
+
+
+def _groups_by_id(session: Session, group_ids: set[int]) -> dict[int, Group]:
+    if not group_ids:
+        return {}
+    groups = session.exec(select(Group).where(col(Group.id).in_(group_ids))).all()
+    return {group.id: group for group in groups if group.id is not None}
 
 
 def _group_exists(session: Session, slug: str) -> bool:
