@@ -106,7 +106,7 @@ def _pages(rows: list[dict[str, Any]]) -> list[str]:
 def _queries(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["4b. List queries (median ms; full plans in the JSON)"]
     for row in rows:
-        scan = "FULL SCAN in a plan" if row["full_scan"] else "indexed"
+        scan = "FULL SCAN of a large table" if row["full_scan"] else "indexed"
         if row.get("sorts_events"):
             scan += ", SORTS every matching event"
         lines.append(
