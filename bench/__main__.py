@@ -19,10 +19,9 @@ from sqlmodel import Session, select
 
 from bench import feed_generation, feed_serving, pages, rsvp_burst
 from bench.blank_app import READY_TEXT, write_blank_app
-from bench.databases import postgres_base_url, scratch_database
+from bench.databases import analyse_like_autovacuum, postgres_base_url, scratch_database
 from bench.report import render
 from bench.seed import seed_events
-from community_app.db import refresh_planner_statistics
 from community_app.domain.models import Group
 from community_app.settings import PROJECT_ROOT
 
@@ -85,8 +84,7 @@ def main() -> int:
                 print(f"[{backend}] seeding {total:,} events ...", file=sys.stderr, flush=True)
                 with scratch_database(backend, folder, "site") as (url, engine):
                     seeded = seed_events(engine, total=total, now=datetime.now(UTC))
-                    # As `make run` (prepare) does on SQLite, and autovacuum on PostgreSQL.
-                    refresh_planner_statistics(engine)
+                    analyse_like_autovacuum(engine)
                     small = min(seeded.group_slugs)
                     if "generation" in parts:
                         print(f"[{backend}] feed generation ...", file=sys.stderr, flush=True)

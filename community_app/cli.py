@@ -26,9 +26,6 @@ def migrate() -> None:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["configure_logger"] = False
     command.upgrade(config, "head")
-    from community_app.db import get_engine, refresh_planner_statistics
-
-    refresh_planner_statistics(get_engine())
 
 
 def seed_demo(*, respect_setting: bool) -> int:

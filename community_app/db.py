@@ -83,18 +83,3 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
     with Session(bound, expire_on_commit=False) as session:
         yield session
         session.commit()
-
-
-def refresh_planner_statistics(engine: Engine) -> None:
-    """Let the query planner see how the data is spread (``ANALYZE``).
-
-    Without statistics SQLite assumes an equality on an indexed column matches about
-    ten rows, so it filters ``/events`` by status and sorts every public event to show
-    twenty, instead of walking the start-order index. A full ANALYZE (0.5 s for 100 000
-    events): with ``analysis_limit`` SQLite samples the first rows of each index only,
-    sees one status there, and keeps choosing the sort. PostgreSQL's autovacuum keeps
-    its own statistics; the bench and the plan tests call this after a bulk insert.
-    """
-    with engine.connect() as connection:
-        connection.exec_driver_sql("ANALYZE")
-        connection.commit()
