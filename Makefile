@@ -83,8 +83,8 @@ seed-demo: setup ## add demo data to an empty database
 backup: setup ## write a consistent copy of the database to data/backups/
 	$(PY) -m community_app backup
 
-bench: $(VENV)/.test-installed .tools/bun.ok chromium ## measure feeds, RSVP bursts and pages (QUICK=1: smaller, faster)
-	PYTHONPATH=$(CURDIR) REFLEX_BUN_PATH=$(BUN) $(PY) -m bench $(if $(QUICK),--quick)
+bench: $(VENV)/.test-installed .tools/bun.ok chromium ## measure feeds, RSVP bursts and pages (QUICK=1: smaller, faster; ONLY=pages: one part)
+	PYTHONPATH=$(CURDIR) REFLEX_BUN_PATH=$(BUN) $(PY) -m bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 
 lock: ## re-pin requirements*.txt from requirements*.in in a clean virtualenv
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

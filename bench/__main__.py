@@ -18,10 +18,12 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from bench import feed_generation, feed_serving, pages, rsvp_burst
-from bench.databases import postgres_base_url, scratch_database
+from bench.blank_app import READY_TEXT, write_blank_app
+from bench.databases import analyse_like_autovacuum, postgres_base_url, scratch_database
 from bench.report import render
 from bench.seed import seed_events
 from community_app.domain.models import Group
+from community_app.settings import PROJECT_ROOT
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -42,6 +44,19 @@ def _group_id(engine: object, slug: str) -> int:
         group = session.exec(select(Group).where(Group.slug == slug)).one()
         assert group.id is not None
         return group.id
+
+
+def _blank_app_pages(folder: Path, chromium: str, runs: int) -> list[dict[str, object]]:
+    """A blank Reflex app with Tsudoi's config, built and served in this run, browsed as
+    Tsudoi's pages were (it stores no events)."""
+    print("[blank] building and serving a blank Reflex app ...", file=sys.stderr, flush=True)
+    from bench.server import reflex_prod_server
+
+    app_dir = write_blank_app(folder)
+    env = {"PYTHONPATH": str(PROJECT_ROOT)}
+    with reflex_prod_server(app_dir, env, folder / "blank.log", health="/_health") as base:
+        browsed = pages.browse(base, [("blank", "/", READY_TEXT)], runs, chromium)
+    return [{"backend": "none", "events_stored": 0} | row for row in browsed]
 
 
 def main() -> int:
@@ -69,6 +84,7 @@ def main() -> int:
                 print(f"[{backend}] seeding {total:,} events ...", file=sys.stderr, flush=True)
                 with scratch_database(backend, folder, "site") as (url, engine):
                     seeded = seed_events(engine, total=total, now=datetime.now(UTC))
+                    analyse_like_autovacuum(engine)
                     small = min(seeded.group_slugs)
                     if "generation" in parts:
                         print(f"[{backend}] feed generation ...", file=sys.stderr, flush=True)
@@ -128,6 +144,8 @@ def main() -> int:
                                         base, targets, 3 if quick else 5, chromium
                                     )
                                 ]
+                        if "pages" in parts:
+                            rows += _blank_app_pages(folder, chromium, 3 if quick else 5)
                         if postgres_base_url():
                             notes.append(
                                 "feed serving and pages ran on SQLite only (one production build)"
@@ -141,7 +159,6 @@ def main() -> int:
         failed = True
         notes.append(f"stopped early: {type(error).__name__}: {error}"[:500])
         traceback.print_exc()
-    notes.append("blank-Reflex-app comparison not measured (optional; skipped for time)")
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",

@@ -85,3 +85,12 @@ def scratch_database(backend: str, folder: Path, name: str) -> Iterator[tuple[st
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def analyse_like_autovacuum(engine: Engine) -> None:
+    """After the bulk seed, PostgreSQL's statistics as autovacuum would soon leave them
+    (the app never runs ANALYZE; SQLite plans without statistics, see event_search)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()

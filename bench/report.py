@@ -80,6 +80,10 @@ def _rsvp(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+# Targets of issue 9: a page against a blank Reflex app with the same config.
+BYTES_TARGET, INTERACTIVE_TARGET = 1.15, 1.3
+
+
 def _pages(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["4. Pages in headless Chromium (fresh cache each run)"]
     for row in rows:
@@ -88,19 +92,37 @@ def _pages(rows: list[dict[str, Any]]) -> list[str]:
             f" DOMContentLoaded {row['dom_content_loaded_s']:.2f} s, interactive (data shown)"
             f" {row['interactive_s']:.2f} s, {row['events_stored']:,} events stored, runs {row['runs']}"
         )
+        for path, size in row.get("heaviest", [])[:5]:
+            lines.append(f"          {size:>9,} B  {path[:90]}")
+    blank = next((row for row in rows if row["page"] == "blank"), None)
+    if blank is None:
+        return lines
+    for row in rows:
+        if row is blank:
+            continue
+        size = row["bytes_gzip"] / blank["bytes_gzip"]
+        speed = row["interactive_s"] / blank["interactive_s"]
+        lines.append(
+            f"   {row['page']:<6} vs blank Reflex app: bytes x{size:.2f}"
+            f" ({'within' if size <= BYTES_TARGET else 'MISSES'} {BYTES_TARGET}x),"
+            f" interactive x{speed:.2f}"
+            f" ({'within' if speed <= INTERACTIVE_TARGET else 'MISSES'} {INTERACTIVE_TARGET}x)"
+        )
     return lines
 
 
 def _queries(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["4b. List queries (median ms; full plans in the JSON)"]
     for row in rows:
-        scan = "FULL SCAN in a plan" if row["full_scan"] else "indexed"
+        scan = "FULL SCAN of a large table" if row["full_scan"] else "indexed"
+        if row.get("sorts_events"):
+            scan += ", SORTS every matching event"
         lines.append(
             f"   {row['backend']:<10} {row['query']:<44} {_f(row['ms'], 2):>9} ms"
             f"  {row['statements']} statements, {scan}"
         )
         for plan in row["plans"][:3]:
-            lines.append(f"      plan: {plan[:150]}")
+            lines.append(f"      plan: {plan[:300]}")
     return lines
 
 

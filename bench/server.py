@@ -1,5 +1,6 @@
 """The production build on loopback: ``reflex run --env prod`` on one free port (as
-`make run` serves it), with the bench-only app module ``bench.served_app``."""
+`make run` serves it), with the bench-only app module ``bench.served_app``; and the same
+for any other Reflex app directory (the blank app of ``bench.blank_app``)."""
 
 from __future__ import annotations
 
@@ -37,20 +38,37 @@ def _bun() -> str:
 @contextmanager
 def production_server(database_url: str, memory_dir: Path, log: Path) -> Iterator[str]:
     """Yield the base URL of the production app serving ``database_url``."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = os.environ | {
+    env = {
         "DATABASE_URL": database_url,
-        "SITE_URL": base,
-        "PORT": str(port),
         "SEED_DEMO": "false",
         "SEND_WEBHOOKS": "false",
         "FETCH_CALENDARS": "false",
-        "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_APP_MODULE_IMPORT": "bench.served_app",
-        "REFLEX_BUN_PATH": _bun(),
         "BENCH_MEMORY_DIR": str(memory_dir),
     }
+    with reflex_prod_server(PROJECT_ROOT, env, log) as base:
+        yield base
+
+
+@contextmanager
+def reflex_prod_server(
+    app_dir: Path, extra_env: dict[str, str], log: Path, health: str = "/health"
+) -> Iterator[str]:
+    """``reflex run --env prod`` of the app in ``app_dir`` on one free port (frontend and
+    backend together, as `make run` serves Tsudoi); yields its base URL once ``health``
+    and the home page answer (Reflex's own check is ``/_health``; Tsudoi's ``/health``)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = (
+        os.environ
+        | {
+            "SITE_URL": base,
+            "PORT": str(port),
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "REFLEX_BUN_PATH": _bun(),
+        }
+        | extra_env
+    )
     env.pop("REDIS_URL", None)
     reflex = PROJECT_ROOT / ".venv" / "bin" / "reflex"
     command = [str(reflex), "run", "--env", "prod", "--frontend-port", str(port)]
@@ -58,29 +76,29 @@ def production_server(database_url: str, memory_dir: Path, log: Path) -> Iterato
     with log.open("wb") as output:
         process = subprocess.Popen(
             command,
-            cwd=PROJECT_ROOT,
+            cwd=app_dir,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped as one below
         )
         try:
-            _wait_until_up(base, process, log)
+            _wait_until_up(base, process, log, health)
             yield base
         finally:
             _stop(process)
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, health: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:]
             raise RuntimeError(f"the server stopped while starting:\n{tail}")
         try:
-            health = httpx.get(f"{base}/health", timeout=2)
+            checked = httpx.get(f"{base}{health}", timeout=2)
             page = httpx.get(f"{base}/", timeout=2)
-            if health.status_code == 200 and page.status_code == 200:
+            if checked.status_code == 200 and page.status_code == 200:
                 return
         except httpx.HTTPError:
             pass

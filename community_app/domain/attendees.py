@@ -124,21 +124,32 @@ def _tiers(session: Session, event_id: int) -> list[ParticipationTier]:
     )
 
 
-def _tier_attendees(session: Session, tier: ParticipationTier) -> TierAttendees:
-    assert tier.id is not None
+def _rows_by_tier(session: Session, event_id: int) -> dict[int, list[tuple[Rsvp, str]]]:
+    """Every RSVP of the event with its member's name, per tier, in one query, each
+    tier's rows in waitlist order (drawn order, then arrival: as ``rsvps.waitlist``)."""
     rows = session.exec(
         select(Rsvp, Member.display_name)
         .join(Member, col(Member.id) == col(Rsvp.member_id))
-        .where(Rsvp.tier_id == tier.id)
+        .where(Rsvp.event_id == event_id)
+        .order_by(*rsvps.WAITLIST_ORDER)
     ).all()
-    queue = [rsvp.id for rsvp in rsvps.waitlist(session, tier.id)]
+    by_tier: dict[int, list[tuple[Rsvp, str]]] = {}
+    for rsvp, name in rows:
+        by_tier.setdefault(rsvp.tier_id, []).append((rsvp, name))
+    return by_tier
+
+
+def _tier_attendees(tier: ParticipationTier, rows: list[tuple[Rsvp, str]]) -> TierAttendees:
+    assert tier.id is not None
+    queue = [rsvp.id for rsvp, _ in rows if rsvp.status == R.WAITLISTED]
+    positions = {rsvp_id: place for place, rsvp_id in enumerate(queue, start=1)}
     views = [
         AttendeeRow(
             rsvp_id=rsvp.id or 0,
             member_id=rsvp.member_id,
             display_name=name,
             status=rsvp.status,
-            position=queue.index(rsvp.id) + 1 if rsvp.id in queue else None,
+            position=positions.get(rsvp.id),
             checked_in_at=rsvp.checked_in_at,
         )
         for rsvp, name in rows
@@ -181,7 +192,10 @@ def list_attendees(
     """Every RSVP of the event, tier by tier, with the counts organisers need."""
     event = managed_event(session, actor=actor, event_id=event_id, lock=False)
     assert event.id is not None
-    tiers = [_tier_attendees(session, tier) for tier in _tiers(session, event.id)]
+    rows = _rows_by_tier(session, event.id)  # three queries, whatever the number of tiers
+    tiers = [
+        _tier_attendees(tier, rows.get(tier.id or 0, [])) for tier in _tiers(session, event.id)
+    ]
     return AttendeeList(
         event_id=event.id,
         slug=event.slug,

@@ -153,6 +153,8 @@ class Event(SQLModel, table=True):
         sa.UniqueConstraint("external_calendar_id", "external_uid"),
         sa.Index(None, "status", "starts_at"),
         sa.Index(None, "group_id", "status", "starts_at"),
+        # /events: public events (two statuses) in start order, without sorting them all.
+        sa.Index(None, "starts_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -27,7 +27,7 @@ from community_app.domain.event_search import (
     group_exists,
     matching_conditions,
 )
-from community_app.domain.models import Event, Group
+from community_app.domain.models import Event
 
 MONDAY, SUNDAY = 0, 6  # ``date.weekday()`` numbers
 WEEK_START = SUNDAY  # 日曜始まり, as Japanese wall and desk calendars
@@ -168,7 +168,6 @@ def load_month(
     window_end = _utc_midnight(days[-1]) + timedelta(days=1) + _ZONE_MARGIN
     rows = session.exec(
         select(Event)
-        .join(Group, col(Group.id) == col(Event.group_id))
         .where(
             and_(
                 *matching_conditions(filters),

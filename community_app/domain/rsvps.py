@@ -60,18 +60,22 @@ def seated_count(session: Session, tier_id: int) -> int:
     ).one()
 
 
+# The order of a waitlist, head first: drawn order (lottery tiers), then arrival.
+WAITLIST_ORDER = (
+    col(Rsvp.lottery_rank).is_(None),
+    col(Rsvp.lottery_rank),
+    col(Rsvp.queued_at),
+    col(Rsvp.id),
+)
+
+
 def waitlist(session: Session, tier_id: int) -> list[Rsvp]:
     """The tier's waitlist, head first: drawn order, then arrival."""
     return list(
         session.exec(
             select(Rsvp)
             .where(Rsvp.tier_id == tier_id, Rsvp.status == R.WAITLISTED)
-            .order_by(
-                col(Rsvp.lottery_rank).is_(None),
-                col(Rsvp.lottery_rank),
-                col(Rsvp.queued_at),
-                col(Rsvp.id),
-            )
+            .order_by(*WAITLIST_ORDER)
         ).all()
     )
 

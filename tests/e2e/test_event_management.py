@@ -28,6 +28,7 @@ PAYLOADS = "\n\n".join(
         "<a href=\"javascript:window.__xss='raw-link'\">raw</a>",
         "<svg onload=\"window.__xss='svg'\"></svg>",
         "**太字は効く**",
+        '```html\n<img src="x" onerror="window.__xss = \'code\'">\n```',
     ]
 )
 
@@ -70,6 +71,8 @@ def test_stored_xss_in_a_description_and_a_recap_is_shown_as_text_and_never_runs
     description = page.locator("#event-description")
     expect(description.locator("strong")).to_have_text("太字は効く", timeout=TIMEOUT_MS)
     expect(page.locator("#event-recap")).to_be_visible()
+    # A fenced block is plain preformatted text (no highlighter), the markup shown as is.
+    expect(description.locator("pre code")).to_contain_text('<img src="x" onerror=')
 
     for area in (description, page.locator("#event-recap")):
         assert area.locator("img, script, svg, [onerror], [onload]").count() == 0
