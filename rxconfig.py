@@ -21,6 +21,9 @@ config = rx.Config(
     redis_url=settings.redis_url,
     telemetry_enabled=False,
     cors_allowed_origins=settings.cors_allowed_origins,
+    # Behind nginx or Caddy every websocket comes from the proxy: without this, the
+    # login and sign-up rate limits would count all visitors as one address.
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.RadixThemesPlugin(

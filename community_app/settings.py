@@ -18,6 +18,7 @@ LOCALES = ("ja", "en")
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "please-change-me"})
 MIN_SECRET_LENGTH = 32
 MAX_WEB_WORKERS = 32
+MAX_PROXY_HOPS = 5
 
 
 class SettingsError(ValueError):
@@ -38,6 +39,7 @@ class Settings:
     send_webhooks: bool = True  # off in the browser tests: no traffic leaves the machine
     fetch_calendars: bool = True  # import partners' calendars (off in the browser tests)
     web_workers: int = 1  # backend worker processes; more than one needs Redis
+    trusted_proxy_hops: int = 0  # reverse proxies whose X-Forwarded-For is believed
 
     @property
     def is_production(self) -> bool:
@@ -123,6 +125,15 @@ def _web_workers(redis_url: str | None) -> int:
     return int(raw)
 
 
+def _trusted_proxy_hops() -> int:
+    raw = _env("TRUSTED_PROXY_HOPS", "0") or "0"
+    if not raw.isdigit() or int(raw) > MAX_PROXY_HOPS:
+        raise SettingsError(
+            f"TRUSTED_PROXY_HOPS must be a number between 0 and {MAX_PROXY_HOPS}, not {raw!r}"
+        )
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Read and validate the environment; raise SettingsError with a one-line reason."""
     environment = _env("APP_ENV", "development") or "development"
@@ -164,6 +175,7 @@ def load_settings() -> Settings:
         send_webhooks=_parse_bool("SEND_WEBHOOKS", _env("SEND_WEBHOOKS", "true") or "true"),
         fetch_calendars=_parse_bool("FETCH_CALENDARS", _env("FETCH_CALENDARS", "true") or "true"),
         web_workers=_web_workers(redis_url),
+        trusted_proxy_hops=_trusted_proxy_hops(),
     )
 
 

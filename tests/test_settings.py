@@ -24,6 +24,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "SEED_DEMO",
         "SEND_WEBHOOKS",
         "WEB_WORKERS",
+        "TRUSTED_PROXY_HOPS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
@@ -109,4 +110,13 @@ def test_several_workers_without_redis_are_refused(monkeypatch: pytest.MonkeyPat
     # another worker would find the page empty.
     monkeypatch.setenv("WEB_WORKERS", "2")
     with pytest.raises(SettingsError, match="REDIS_URL"):
+        load_settings()
+
+
+def test_proxy_hops_default_to_none_and_refuse_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().trusted_proxy_hops == 0
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    assert load_settings().trusted_proxy_hops == 1
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "yes")
+    with pytest.raises(SettingsError, match="TRUSTED_PROXY_HOPS"):
         load_settings()
