@@ -12,6 +12,7 @@ Chromium, so hundreds of tabs fit on one machine.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 import uuid
@@ -36,6 +37,7 @@ HYDRATED = "is_hydrated"
 # io("ws://host/_event", {path: "/_event"})).
 NAMESPACE = "/_event"
 TIMEOUT_S = 60.0
+_POSITION = re.compile(r"\(number (\d+)\)")
 
 
 T = TypeVar("T")
@@ -205,6 +207,19 @@ class ReflexTab:
                 continue
         return self.updates[-1].received if self.updates else time.perf_counter()
 
+    async def round_trip(
+        self, handler: str, payload: Mapping[str, Any], state_name: str, name: str
+    ) -> float:
+        """Send one event and return the seconds until a delta carries ``name``."""
+        seen = len(self.updates)
+        sent = await self.send(handler, payload)
+        key = f"{name}_rx_state_"
+        received = await self.wait_for(
+            lambda tab: any(key in u.delta.get(state_name, {}) for u in tab.updates[seen:]),
+            f"{handler} to answer",
+        )
+        return received - sent
+
     # --- what a member does --------------------------------------------------------
 
     async def log_in(self, email: str, password: str) -> None:
@@ -233,6 +248,7 @@ class ReflexTab:
         """Press the tier's button on the event page; wait for the answer (the panel
         showing this member's RSVP, or an error) and time it from the send."""
         seen = len(self.updates)
+        sent_wall = time.time()
         sent = await self.send(
             f"{EVENT_PAGE_STATE}.sign_up", {"event_id": event_id, "tier_id": tier_id}
         )
@@ -261,11 +277,14 @@ class ReflexTab:
             )
         )
         panel = self.participation() or {}
+        position = _POSITION.search(str(panel.get("status_en", "")))
         return RsvpAnswer(
             status=str(panel.get("status", "")) if panel.get("has_rsvp") else "",
             error=str(self.var(EVENT_PAGE_STATE, "error_en") or ""),
             seconds=answer.received - sent,
             sent=sent,
+            sent_wall=sent_wall,
+            position=int(position.group(1)) if position else None,
         )
 
 
@@ -275,3 +294,5 @@ class RsvpAnswer:
     error: str  # the English error message the page shows, if any
     seconds: float  # from the event leaving the client to the delta answering it
     sent: float  # perf_counter when it left
+    sent_wall: float  # time.time() when it left (comparable with the server's clock)
+    position: int | None  # the waitlist position the page showed, if waitlisted
