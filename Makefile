@@ -39,7 +39,7 @@ $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 
 setup: $(VENV)/.installed .tools/bun.ok
 
-run: setup ## set everything up, migrate, add demo data to an empty database, serve on PORT
+run: setup ## set up, migrate once, add demo data to an empty database, serve on PORT (WEB_WORKERS workers)
 	$(PY) -m community_app prepare
 	REFLEX_BUN_PATH=$(BUN) $(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 

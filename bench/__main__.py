@@ -19,11 +19,15 @@ from sqlmodel import Session, select
 
 from bench import feed_generation, feed_serving, pages, rsvp_burst
 from bench.blank_app import READY_TEXT, write_blank_app
-from bench.databases import analyse_like_autovacuum, postgres_base_url, scratch_database
+from bench.databases import (
+    analyse_like_autovacuum,
+    postgres_base_url,
+    redis_base_url,
+    scratch_database,
+)
 from bench.report import render
 from bench.seed import seed_events
 from community_app.domain.models import Group
-from community_app.settings import PROJECT_ROOT
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -53,10 +57,28 @@ def _blank_app_pages(folder: Path, chromium: str, runs: int) -> list[dict[str, o
     from bench.server import reflex_prod_server
 
     app_dir = write_blank_app(folder)
-    env = {"PYTHONPATH": str(PROJECT_ROOT)}
-    with reflex_prod_server(app_dir, env, folder / "blank.log", health="/_health") as base:
+    with reflex_prod_server(app_dir, folder / "blank.log") as base:
         browsed = pages.browse(base, [("blank", "/", READY_TEXT)], runs, chromium)
     return [{"backend": "none", "events_stored": 0} | row for row in browsed]
+
+
+def _websocket_bursts(
+    backend: str, folder: Path, memory: Path, sizes: tuple[int, ...]
+) -> list[dict[str, object]]:
+    """The RSVP burst over the websocket, against a production server of its own: SQLite
+    as `make run` serves it (one worker, state in memory); PostgreSQL with Redis and two
+    workers when a Redis URL is given (else one worker)."""
+    from bench.server import production_server
+
+    redis_url = redis_base_url() if backend == "postgresql" else None
+    workers = 2 if redis_url else 1
+    setup = f"{backend}, {workers} worker(s), state in {'Redis' if redis_url else 'memory'}"
+    print(f"[{backend}] RSVP burst over the websocket ({setup}) ...", file=sys.stderr, flush=True)
+    with scratch_database(backend, folder, "wsburst") as (url, engine):
+        seed_events(engine, total=1, now=datetime.now(UTC))
+        log = folder / f"server-ws-{backend}.log"
+        with production_server(url, memory, log, redis_url=redis_url, workers=workers) as server:
+            return rsvp_burst.run_websocket(server.base_url, engine, backend, sizes, setup=setup)
 
 
 def main() -> int:
@@ -122,7 +144,8 @@ def main() -> int:
                         log = folder / "server.log"
                         from bench.server import production_server
 
-                        with production_server(url, memory, log) as base:
+                        with production_server(url, memory, log) as server:
+                            base = server.base_url
                             if "serving" in parts:
                                 print("[sqlite] feed serving ...", file=sys.stderr, flush=True)
                                 sizes = dict(seeded.group_slugs)
@@ -154,6 +177,7 @@ def main() -> int:
                 for backend in backends:
                     print(f"[{backend}] RSVP burst ...", file=sys.stderr, flush=True)
                     rows += rsvp_burst.run(backend, folder, (50, 200))
+                    rows += _websocket_bursts(backend, folder, memory, (50, 200))
     except Exception as error:
         # The figures measured so far are still written, with the reason it stopped.
         failed = True

@@ -21,6 +21,11 @@ def postgres_base_url() -> str | None:
     return normalise_database_url(raw) if raw else None
 
 
+def redis_base_url() -> str | None:
+    """BENCH_REDIS_URL, else TEST_REDIS_URL, else None (PostgreSQL runs one worker)."""
+    return os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL") or None
+
+
 def migrate(url: str) -> None:
     """Bring the scratch database to the newest migration, as `make run` does."""
     from alembic.config import Config

@@ -65,17 +65,42 @@ def _generation(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _rsvp(rows: list[dict[str, Any]]) -> list[str]:
-    lines = [f"3. RSVP burst ({rows[0]['method']})"]
-    lines.append(
-        f"   {'backend':<10} {'N':>4} {'cap':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  correctness"
-    )
+    lines = ["3. RSVP burst to one tier (time to the answer; correctness line)"]
+    for method in dict.fromkeys(row["method"] for row in rows):
+        lines.append(f"   {method}")
+        lines.append(
+            f"   {'backend':<10} {'N':>4} {'cap':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+            "  correctness"
+        )
+        for row in (r for r in rows if r["method"] == method):
+            lines.append(
+                f"   {row['backend']:<10} {row['n']:>4} {row['capacity']:>4} {_f(row['p50_ms']):>8}"
+                f" {_f(row['p95_ms']):>8} {_f(row['p99_ms']):>8}  {row['correct']}: going"
+                f" {row['going']} = capacity {row['capacity']}, waitlist {row['waitlisted']} in"
+                f" arrival order {row['waitlist_in_arrival_order']}, errors"
+                f" {row['errors'] or 'none'} (waiting though earlier than a going member:"
+                f" {row['arrived_before_a_going_member_but_waiting']})"
+            )
+            if "send_to_handler_p50_ms" in row:
+                lines.append(
+                    f"   {'':<20} where the time goes: send -> handler p50"
+                    f" {_f(row['send_to_handler_p50_ms'])} / p95"
+                    f" {_f(row['send_to_handler_p95_ms'])} ms; handler -> answer p50"
+                    f" {_f(row['handler_to_answer_p50_ms'])} / p95"
+                    f" {_f(row['handler_to_answer_p95_ms'])} ms; told = stored"
+                    f" {row['told_as_stored']}; waitlist positions told 1..n once"
+                    f" {row['positions_told_unique']}; waitlist in client send order"
+                    f" {row['waitlist_in_client_send_order']}"
+                )
+    return lines
+
+
+def _baseline(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["3b. Websocket baseline: the same tabs, one handler without the database"]
     for row in rows:
         lines.append(
-            f"   {row['backend']:<10} {row['n']:>4} {row['capacity']:>4} {_f(row['p50_ms']):>8}"
-            f" {_f(row['p95_ms']):>8} {_f(row['p99_ms']):>8}  {row['correct']}: going {row['going']}"
-            f" = capacity {row['capacity']}, waitlist {row['waitlisted']} in arrival order"
-            f" {row['waitlist_in_arrival_order']}, errors {row['errors'] or 'none'}"
-            f" (waiting though earlier than a going member: {row['arrived_before_a_going_member_but_waiting']})"
+            f"   {row['backend']:<10} {row['n']:>4} p50 {_f(row['p50_ms'])} p95 {_f(row['p95_ms'])}"
+            f" p99 {_f(row['p99_ms'])} ms  ({row['method']})"
         )
     return lines
 
@@ -133,6 +158,7 @@ def render(result: dict[str, Any]) -> str:
         ("feed serving", _serving),
         ("feed generation", _generation),
         ("rsvp burst", _rsvp),
+        ("websocket baseline", _baseline),
         ("pages", _pages),
         ("list queries", _queries),
     ):

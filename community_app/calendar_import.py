@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import Engine
 
-from community_app.db import read_session, write_session
+from community_app.db import write_session
 from community_app.domain import external_calendars
 from community_app.domain.errors import DomainError
 from community_app.domain.external_calendars import FetchTarget
@@ -109,14 +109,15 @@ async def refresh(
 
 
 def _due(now: datetime, engine: Engine | None) -> list[FetchTarget]:
-    with read_session(engine) as session:
-        return external_calendars.due_targets(session, now=now, every=REFRESH_EVERY)
+    with write_session(engine) as session:
+        return external_calendars.claim_due_targets(session, now=now, every=REFRESH_EVERY)
 
 
 async def refresh_due(
     *, client: httpx.AsyncClient, now: datetime, engine: Engine | None = None
 ) -> int:
-    """Fetch every calendar due at ``now`` concurrently; returns how many were tried."""
+    """Fetch every calendar due at ``now`` and not claimed by another worker,
+    concurrently; returns how many were tried."""
     targets = await asyncio.to_thread(_due, now, engine)
     await asyncio.gather(
         *(refresh(target, client=client, now=now, engine=engine) for target in targets)

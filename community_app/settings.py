@@ -17,6 +17,8 @@ SECRET_KEY_FILE = DATA_DIR / ".secret_key"
 LOCALES = ("ja", "en")
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "please-change-me"})
 MIN_SECRET_LENGTH = 32
+MAX_WEB_WORKERS = 32
+MAX_PROXY_HOPS = 5
 
 
 class SettingsError(ValueError):
@@ -36,6 +38,8 @@ class Settings:
     port: int
     send_webhooks: bool = True  # off in the browser tests: no traffic leaves the machine
     fetch_calendars: bool = True  # import partners' calendars (off in the browser tests)
+    web_workers: int = 1  # backend worker processes; more than one needs Redis
+    trusted_proxy_hops: int = 0  # reverse proxies whose X-Forwarded-For is believed
 
     @property
     def is_production(self) -> bool:
@@ -104,6 +108,32 @@ def _secret_key(environment: str) -> str:
     return key
 
 
+def _web_workers(redis_url: str | None) -> int:
+    """WEB_WORKERS, or a default: one process without Redis (Reflex keeps state in its
+    memory then), one per core but at least two with Redis (state is shared there)."""
+    raw = _env("WEB_WORKERS")
+    if raw is None:
+        return 1 if redis_url is None else min(max(2, os.cpu_count() or 1), 8)
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_WEB_WORKERS:
+        raise SettingsError(
+            f"WEB_WORKERS must be a number between 1 and {MAX_WEB_WORKERS}, not {raw!r}"
+        )
+    if int(raw) > 1 and redis_url is None:
+        raise SettingsError(
+            "WEB_WORKERS above 1 needs REDIS_URL: the workers share the pages' state there"
+        )
+    return int(raw)
+
+
+def _trusted_proxy_hops() -> int:
+    raw = _env("TRUSTED_PROXY_HOPS", "0") or "0"
+    if not raw.isdigit() or int(raw) > MAX_PROXY_HOPS:
+        raise SettingsError(
+            f"TRUSTED_PROXY_HOPS must be a number between 0 and {MAX_PROXY_HOPS}, not {raw!r}"
+        )
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Read and validate the environment; raise SettingsError with a one-line reason."""
     environment = _env("APP_ENV", "development") or "development"
@@ -144,6 +174,8 @@ def load_settings() -> Settings:
         port=port,
         send_webhooks=_parse_bool("SEND_WEBHOOKS", _env("SEND_WEBHOOKS", "true") or "true"),
         fetch_calendars=_parse_bool("FETCH_CALENDARS", _env("FETCH_CALENDARS", "true") or "true"),
+        web_workers=_web_workers(redis_url),
+        trusted_proxy_hops=_trusted_proxy_hops(),
     )
 
 

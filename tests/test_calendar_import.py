@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from community_app.calendar_import import refresh, refresh_due
+from community_app.calendar_import import REFRESH_EVERY, refresh, refresh_due
+from community_app.db import write_session
+from community_app.domain.external_calendars import claim_due_targets
 from community_app.domain.models import Event, ExternalCalendar
 from community_app.fetch_guard import guarded_client
 from tests.factories import make_group
@@ -122,3 +124,21 @@ def test_private_addresses_are_refused_without_loopback_permission(
     error = asyncio.run(go())
     assert error.startswith("refused") and receiver.requests == []
     assert _state(engine)[1].last_error == error
+
+
+def test_a_calendar_claimed_by_one_worker_is_not_due_for_another(
+    engine: Engine, now: datetime
+) -> None:
+    # Every backend worker runs the import loop; a partner's server is asked once a round.
+    _calendar(engine, "https://partner.example.org/cal.ics")
+
+    with write_session(engine) as session:
+        first = claim_due_targets(session, now=now, every=REFRESH_EVERY)
+    with write_session(engine) as session:
+        second = claim_due_targets(session, now=now, every=REFRESH_EVERY)
+    with write_session(engine) as session:
+        next_round = claim_due_targets(session, now=now + REFRESH_EVERY, every=REFRESH_EVERY)
+
+    assert [t.url for t in first] == ["https://partner.example.org/cal.ics"]
+    assert second == []
+    assert [t.calendar_id for t in next_round] == [t.calendar_id for t in first]

@@ -23,6 +23,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "DEFAULT_LOCALE",
         "SEED_DEMO",
         "SEND_WEBHOOKS",
+        "WEB_WORKERS",
+        "TRUSTED_PROXY_HOPS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
@@ -85,3 +87,36 @@ def test_bad_values_are_refused_with_the_setting_named(
 )
 def test_postgresql_urls_use_psycopg_3(url: str) -> None:
     assert normalise_database_url(url) == "postgresql+psycopg://u@h/db"
+
+
+def test_one_worker_without_redis_and_several_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().web_workers == 1
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert load_settings().web_workers >= 2
+    monkeypatch.setenv("WEB_WORKERS", "3")
+    assert load_settings().web_workers == 3
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "two", "33"])
+def test_web_workers_must_be_a_sensible_count(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("WEB_WORKERS", raw)
+    with pytest.raises(SettingsError, match="WEB_WORKERS"):
+        load_settings()
+
+
+def test_several_workers_without_redis_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each worker would keep its own copy of every page's state: a reconnect to
+    # another worker would find the page empty.
+    monkeypatch.setenv("WEB_WORKERS", "2")
+    with pytest.raises(SettingsError, match="REDIS_URL"):
+        load_settings()
+
+
+def test_proxy_hops_default_to_none_and_refuse_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().trusted_proxy_hops == 0
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    assert load_settings().trusted_proxy_hops == 1
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "yes")
+    with pytest.raises(SettingsError, match="TRUSTED_PROXY_HOPS"):
+        load_settings()

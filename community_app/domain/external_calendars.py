@@ -201,15 +201,26 @@ def fetch_target(session: Session, *, actor: Actor, calendar_id: object) -> Fetc
     return FetchTarget(row.id, row.url, row.etag, row.last_modified)
 
 
-def due_targets(session: Session, *, now: datetime, every: timedelta) -> list[FetchTarget]:
-    """Active calendars not fetched for ``every`` (the scheduler; no actor)."""
+def claim_due_targets(session: Session, *, now: datetime, every: timedelta) -> list[FetchTarget]:
+    """Active calendars not fetched for ``every``, claimed for this worker (the
+    scheduler; no actor). Every backend worker runs the import loop: the claim marks
+    them fetched ``now`` in the caller's transaction, with ``FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL (SQLite serialises writers), so another worker neither fetches the
+    partner's server again nor imports the same events twice at once."""
     rows = session.exec(
-        select(ExternalCalendar).where(
+        select(ExternalCalendar)
+        .where(
             col(ExternalCalendar.is_active),
             (col(ExternalCalendar.last_fetched_at).is_(None))
             | (col(ExternalCalendar.last_fetched_at) <= now - every),
         )
+        .order_by(col(ExternalCalendar.id))
+        .with_for_update(skip_locked=True)
     ).all()
+    for row in rows:
+        row.last_fetched_at = now
+        session.add(row)
+    session.flush()
     return [FetchTarget(row.id or 0, row.url, row.etag, row.last_modified) for row in rows]
 
 
