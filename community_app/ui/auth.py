@@ -67,6 +67,8 @@ class AuthState(rx.State):
         self.is_organiser = bool(member and member.is_organiser)
         if member is None and self.session_token:
             self.session_token = ""
+        if member is None:
+            (await self.get_state(LocaleState))._follow_browser()
         # One visit to the database per page load: the session, the organiser flag and
         # the unread count come back together (account_actions.resolve).
         self.unread_count = member.unread if member else 0

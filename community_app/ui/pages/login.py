@@ -19,7 +19,7 @@ from community_app.ui.components.forms import (
     text_value,
 )
 from community_app.ui.components.layout import layout
-from community_app.ui.locale import tr
+from community_app.ui.locale import LocaleState, tr
 from community_app.ui.policy import Access, handler
 
 
@@ -57,6 +57,7 @@ class SignupState(_SignInForm, rx.State):
     async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
         names = ("email", "display_name", "password")
         fields = {name: text_value(form_data, name) for name in names}
+        fields["locale"] = (await self.get_state(LocaleState)).locale  # the language in use
         async for update in self._sign_in(account_actions.sign_up, **fields):
             yield update
 
