@@ -5,7 +5,8 @@ up, a member after logging in; the choice stays for the whole visit), then check
 English UI labels appear and that neither the header nor the labels it checks leak
 Japanese. Event titles and names typed by people stay Japanese: only UI labels are
 checked. Step screenshots land in test-artifacts/journeys/en/ (the Japanese runs write
-to test-artifacts/journeys/ja/).
+to test-artifacts/journeys/ja/). Last, a visitor whose browser asks for English gets it
+without the switch, until they use it.
 """
 
 from __future__ import annotations
