@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 BUN = $(shell scripts/ensure-bun.sh)
 
-.PHONY: help setup chromium run test test-unit test-e2e lint format migrate makemigrations seed-demo backup bench lock clean
+.PHONY: help setup chromium run test test-unit test-e2e lint format migrate makemigrations seed-demo backup bench screenshots lock clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ backup: setup ## write a consistent copy of the database to data/backups/
 
 bench: $(VENV)/.test-installed .tools/bun.ok chromium ## measure feeds, RSVP bursts and pages (QUICK=1: smaller, faster; ONLY=pages: one part)
 	PYTHONPATH=$(CURDIR) REFLEX_BUN_PATH=$(BUN) $(PY) -m bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
+
+screenshots: $(VENV)/.test-installed .tools/bun.ok chromium ## redo the README screenshots (docs/screenshots/) from a fresh demo site
+	REFLEX_BUN_PATH=$(BUN) $(PY) scripts/screenshots.py
 
 lock: ## re-pin requirements*.txt from requirements*.in in a clean virtualenv
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -37,7 +37,7 @@ TITLE = "Tsudoi 集い"
 app = rx.App(
     api_transformer=create_feeds_app(),
     html_lang="ja",
-    stylesheets=["/accessibility.css", "/calendar.css"],
+    stylesheets=["/accessibility.css", "/calendar.css", "/responsive.css"],
     backend_exception_handler=backend_exception_handler,
 )
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)

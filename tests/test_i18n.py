@@ -74,6 +74,9 @@ def test_an_unknown_key_falls_back_to_the_key_itself() -> None:
         ("", "ja"),
         ("en;q=abc, ja;q=0.1", "ja"),
         ("*", "ja"),
+        ("fr-FR,fr;q=0.9,en;q=0.5,ja;q=0.6", "ja"),  # the weights decide, not the order
+        ("en;q=0.5, ja;q=0.5", "en"),  # equal weights keep the browser's order
+        ("ja;q=2, en;q=0.1", "en"),  # a weight above 1 is malformed
     ],
 )
 def test_a_visitors_language_follows_the_browser(header: str, expected: str) -> None:

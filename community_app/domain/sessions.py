@@ -27,6 +27,7 @@ from community_app.domain.members import (
     get_member,
     normalise_email,
     set_password_hash,
+    validate_locale,
     validate_new_account,
     validate_password,
 )
@@ -219,13 +220,17 @@ def sign_up(
     password: object,
     now: datetime,
     user_agent: object = "",
+    locale: object | None = None,
 ) -> tuple[Member, str]:
     """Create a member account and log it in; returns the member and the raw token.
 
-    The password is hashed before the e-mail is looked up, so a taken address costs
-    the same time as a free one.
+    ``locale`` is the language the visitor was using (kept, so signing up in English
+    does not switch the page to Japanese); None keeps the site default. The password
+    is hashed before the e-mail is looked up, so a taken address costs the same time
+    as a free one.
     """
     normalised = validate_new_account(email=email, display_name=display_name, password=password)
+    chosen_locale = None if locale is None else validate_locale(locale)
     # validate_new_account has refused anything that is not a string.
     password_hash = hash_password(cast(str, password))
     member = create_member(
@@ -236,6 +241,8 @@ def sign_up(
         now=now,
     )
     assert member.id is not None
+    if chosen_locale is not None:
+        member.locale = chosen_locale
     return member, start_session(session, member_id=member.id, now=now, user_agent=user_agent)
 
 

@@ -44,7 +44,7 @@ def negotiate_locale(accept_language: str, default: str = "ja") -> str:
             except ValueError:
                 continue
         language = tag.strip().split("-")[0].lower()
-        if language in LOCALES and quality > 0:
+        if language in LOCALES and 0 < quality <= 1:
             wanted.append((-quality, position, language))
     return min(wanted)[2] if wanted else default
 

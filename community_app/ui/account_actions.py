@@ -72,7 +72,13 @@ def log_in(*, email: object, password: object, ip: str, user_agent: str) -> tupl
 
 
 def sign_up(
-    *, email: object, display_name: object, password: object, ip: str, user_agent: str
+    *,
+    email: object,
+    display_name: object,
+    password: object,
+    ip: str,
+    user_agent: str,
+    locale: object | None = None,
 ) -> tuple[SignedIn, str]:
     now = _now()
     with write_session() as session:
@@ -85,6 +91,7 @@ def sign_up(
             password=password,
             now=now,
             user_agent=user_agent,
+            locale=locale,
         )
         return _signed_in(member), token
 

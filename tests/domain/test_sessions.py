@@ -316,6 +316,21 @@ def test_signing_up_creates_a_logged_in_member(session: Session, now: datetime) 
     assert resolve_session(session, token=token, now=now) == member
 
 
+def test_signing_up_keeps_the_language_the_visitor_was_using(
+    session: Session, now: datetime
+) -> None:
+    member, _token = sign_up(
+        session, email="amy@example.org", display_name="Amy", password=PASSWORD, now=now,
+        locale="en",
+    )  # fmt: skip
+    assert member.locale == "en"
+    with pytest.raises(DomainError):
+        sign_up(
+            session, email="bo@example.org", display_name="Bo", password=PASSWORD, now=now,
+            locale="fr",
+        )  # fmt: skip
+
+
 def test_signing_up_with_a_mixed_case_duplicate_is_refused(
     session: Session, member: Member, now: datetime
 ) -> None:

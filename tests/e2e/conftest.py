@@ -33,6 +33,13 @@ CHROMIUM_FLAGS = [
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
+def journey_shot(page: Page, language: str, name: str) -> None:
+    """A step of a journey, kept in test-artifacts/journeys/<language>/<name>.png."""
+    folder = ARTIFACTS / "journeys" / language
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():

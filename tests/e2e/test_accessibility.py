@@ -70,11 +70,7 @@ class Subjects:
     idea_slug: str
 
 
-@pytest.fixture(scope="module")
-def subjects(app: AppHarnessProd) -> Subjects:
-    event = rsvp_event(ORGANISED_GROUP, capacities=(1, None))
-    add_rsvp(event, create_account("参加 太郎").member_id)  # the attendee list is not empty
-    add_rsvp(event, create_account("待機 次郎").member_id, status="waitlisted")
+def first_open_idea_slug() -> str:
     with read_session() as session:
         idea_slug = session.exec(
             select(ProjectIdea.slug)
@@ -83,7 +79,15 @@ def subjects(app: AppHarnessProd) -> Subjects:
         ).first()
     if idea_slug is None:
         pytest.fail("the demo data has no open idea")
-    return Subjects(event.slug, ORGANISED_GROUP, idea_slug)
+    return idea_slug
+
+
+@pytest.fixture(scope="module")
+def subjects(app: AppHarnessProd) -> Subjects:
+    event = rsvp_event(ORGANISED_GROUP, capacities=(1, None))
+    add_rsvp(event, create_account("参加 太郎").member_id)  # the attendee list is not empty
+    add_rsvp(event, create_account("待機 次郎").member_id, status="waitlisted")
+    return Subjects(event.slug, ORGANISED_GROUP, first_open_idea_slug())
 
 
 def routes_for(subjects: Subjects, *, organiser: bool) -> list[str]:

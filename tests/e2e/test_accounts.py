@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from reflex.testing import AppHarnessProd
 
+from tests.e2e.conftest import journey_shot
+
 pytestmark = pytest.mark.e2e
 TIMEOUT_MS = 20_000
 PASSWORD = "yoru-cafe-2026"
@@ -68,6 +70,8 @@ def test_the_account_page_sends_visitors_to_log_in(app: AppHarnessProd, page: Pa
 
 def test_a_new_member_joins_an_open_group_and_leaves_it(app: AppHarnessProd, page: Page) -> None:
     page.goto(_url(app, "/signup"))
+    expect(page.locator("#signup-form")).to_be_visible(timeout=TIMEOUT_MS)
+    journey_shot(page, "ja", "signup-1-form")
     _fill_signup(
         page, email=f"ken.{uuid.uuid4().hex[:8]}@example.org", name="佐々木 健", password=PASSWORD
     )
@@ -80,6 +84,7 @@ def test_a_new_member_joins_an_open_group_and_leaves_it(app: AppHarnessProd, pag
 
     page.locator("#join-group").click()
     expect(page.get_by_text("参加中")).to_be_visible(timeout=TIMEOUT_MS)
+    journey_shot(page, "ja", "signup-2-joined-group")
     expect(page.locator("#member-count")).to_contain_text(str(count_before + 1))
 
     page.locator("#leave-group").click()

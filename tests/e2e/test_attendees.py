@@ -15,7 +15,7 @@ from reflex.testing import AppHarnessProd
 
 from community_app.db import write_session
 from community_app.domain.models import Event
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, journey_shot
 from tests.e2e.support import (
     TIMEOUT_MS,
     Capture,
@@ -59,8 +59,10 @@ def test_an_organiser_checks_in_removes_moves_and_exports_safely(
     expect(first).to_contain_text("残り 0")
 
     # Check in the member who is going.
+    journey_shot(page, "ja", "checkin-1-attendees")
     _row(page, going.display_name).locator(".check-in").click()
     expect(_row(page, going.display_name).locator(".checked-in")).to_be_visible()
+    journey_shot(page, "ja", "checkin-2-checked-in")
     wait_until(lambda: rsvp_row(going_rsvp)[2] is not None, "the check-in to be stored")
 
     # Remove the online attendee; move the checked-in one to the online tier: the

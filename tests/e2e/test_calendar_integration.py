@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from community_app.db import read_session
 from community_app.domain.models import Event, FeedToken
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import journey_shot
 from tests.e2e.support import (
     TIMEOUT_MS,
     Capture,
@@ -81,8 +81,7 @@ def test_a_member_makes_rotates_and_revokes_a_personal_feed_url(
     assert webcal.startswith("webcal://") and webcal.endswith(first)
     assert page.request.get(backend_url(app, first)).status == 200
     expect(page.locator("#my-calendar")).to_contain_text("12〜24 時間")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "my-calendar-url-once.png"), full_page=True)
+    journey_shot(page, "ja", "feed-1-personal-url")
 
     page.locator("#rotate-feed-token").click()
     expect(feed_url).not_to_contain_text(first, timeout=TIMEOUT_MS)

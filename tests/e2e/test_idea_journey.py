@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from reflex.testing import AppHarnessProd
 
 from community_app.domain.enums import MembershipStatus
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import journey_shot
 from tests.e2e.support import (
     TIMEOUT_MS,
     Account,
@@ -42,8 +42,7 @@ def _signed_in(browser: Browser, app: AppHarnessProd, account: Account) -> Page:
 
 
 def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"idea-journey-{name}.png"), full_page=True)
+    journey_shot(page, "ja", f"idea-{name}")
 
 
 def test_an_idea_gathers_support_becomes_an_event_and_supporters_are_told(

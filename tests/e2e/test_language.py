@@ -43,6 +43,8 @@ def test_a_visitor_whose_browser_asks_for_english_reads_english(
         # The visitor's choice now outlasts the browser's preference.
         page.goto(url(app, "/events"))
         expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
+        page.reload()
+        expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
     finally:
         page.context.close()
 

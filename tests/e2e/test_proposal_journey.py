@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from reflex.testing import AppHarnessProd
 
 from community_app.domain.enums import MembershipStatus
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import journey_shot
 from tests.e2e.support import (
     TIMEOUT_MS,
     Capture,
@@ -36,8 +36,7 @@ def _signed_in(browser: Browser, app: AppHarnessProd, account) -> Page:  # type:
 
 
 def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"proposal-journey-{name}.png"), full_page=True)
+    journey_shot(page, "ja", f"propose-{name}")
 
 
 def _fill_proposal(page: Page, title: str, day: str) -> None:

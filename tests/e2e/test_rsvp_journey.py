@@ -14,7 +14,7 @@ from community_app.db import write_session
 from community_app.domain.enums import EventStatus
 from community_app.domain.events import new_event_uid
 from community_app.domain.models import Event, ParticipationTier
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import journey_shot
 from tests.e2e.support import (
     TIMEOUT_MS,
     Account,
@@ -74,6 +74,7 @@ def test_capacity_one_second_waits_first_cancels_second_goes_with_the_join_link(
         "キャンセル待ちです(1番目)", timeout=TIMEOUT_MS
     )
     assert join_url not in second.content()
+    journey_shot(second, "ja", "rsvp-1-waitlisted")
 
     first.locator("#cancel-rsvp").click()
     expect(first.locator("#rsvp-status")).to_have_count(0, timeout=TIMEOUT_MS)
@@ -81,8 +82,7 @@ def test_capacity_one_second_waits_first_cancels_second_goes_with_the_join_link(
     second.reload()
     expect(second.locator("#rsvp-status")).to_have_text("参加が確定しています", timeout=TIMEOUT_MS)
     expect(second.locator("#join-url")).to_have_text(join_url)
-    ARTIFACTS.mkdir(exist_ok=True)
-    second.screenshot(path=str(ARTIFACTS / "rsvp-journey-promoted.png"), full_page=True)
+    journey_shot(second, "ja", "rsvp-2-promoted")
     for page in (first, second):
         page.context.close()
 

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
 
 from community_app.ui.auth import AuthState
 from community_app.ui.locale import LocaleState, is_english, tr
 
 FEED_PATH = "/feeds/events.ics"
 
+# Whether the phone menu is open: browser-only state, no round trip to the server.
+MENU_OPEN = ClientStateVar.create("nav_menu_open", default=False)
+
 
 def _brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.text("集い", size="6", weight="bold", color=rx.color("orange", 10)),
-            rx.text("Tsudoi", size="3", color=rx.color("gray", 11)),
+            rx.text("Tsudoi", size="3", color=rx.color("gray", 11), class_name="brand-latin"),
             align="baseline",
             spacing="2",
         ),
         href="/",
         underline="none",
         aria_label=tr("a11y.home"),
+        class_name="brand",
     )
 
 
@@ -62,7 +67,33 @@ def _bell() -> rx.Component:
 
 
 def _nav() -> rx.Component:
-    return rx.el.nav(_nav_links(), aria_label=tr("a11y.main_navigation"))
+    """The page links: a row on wide screens, a list behind the menu button on phones
+    (assets/responsive.css)."""
+    return rx.el.nav(
+        _nav_links(),
+        id="site-nav",
+        class_name=rx.cond(MENU_OPEN.value, "site-nav open", "site-nav"),
+        aria_label=tr("a11y.main_navigation"),
+        # Following a link closes the menu (its state outlives the page).
+        on_click=MENU_OPEN.set_value(False),
+    )
+
+
+def _menu_button() -> rx.Component:
+    """Shown on narrow screens only: opens and closes the page links."""
+    return rx.icon_button(
+        rx.icon(rx.cond(MENU_OPEN.value, "x", "menu"), size=20, aria_hidden="true"),
+        on_click=MENU_OPEN.set_value(~MENU_OPEN.value),
+        variant="soft",
+        color_scheme="gray",
+        size="2",
+        aria_label=tr("nav.menu"),
+        title=tr("nav.menu"),
+        aria_expanded=rx.cond(MENU_OPEN.value, "true", "false"),
+        aria_controls="site-nav",
+        id="menu-button",
+        class_name="menu-button",
+    )
 
 
 def _skip_link() -> rx.Component:
@@ -77,7 +108,7 @@ def _skip_link() -> rx.Component:
 
 
 def _nav_links() -> rx.Component:
-    return rx.hstack(
+    return rx.el.div(
         rx.link(tr("nav.all_events"), href="/events", size="3", id="all-events-link"),
         rx.link(tr("nav.groups"), href="/groups", size="3"),
         rx.link(tr("nav.propose"), href="/propose", size="3", id="propose-link"),
@@ -93,10 +124,23 @@ def _nav_links() -> rx.Component:
         rx.cond(
             AuthState.is_admin, rx.link(tr("nav.admin"), href="/admin", size="3", id="admin-link")
         ),
+        class_name="nav-links",
+    )
+
+
+def _tools() -> rx.Component:
+    """What stays in sight on every screen: the bell, the account, the language switch."""
+    return rx.el.div(
         rx.cond(AuthState.signed_in, _bell()),
         rx.cond(
             AuthState.signed_in,
-            rx.link(AuthState.display_name, href="/account", size="3", id="account-link"),
+            rx.link(
+                AuthState.display_name,
+                href="/account",
+                size="3",
+                id="account-link",
+                class_name="account-link",
+            ),
             rx.link(tr("auth.login"), href="/login", size="3", id="login-link"),
         ),
         rx.button(
@@ -107,26 +151,14 @@ def _nav_links() -> rx.Component:
             aria_label=tr("a11y.switch_language"),
             id="locale-toggle",
         ),
-        spacing="4",
-        align="center",
-        wrap="wrap",
+        _menu_button(),
+        class_name="header-tools",
     )
 
 
 def _header() -> rx.Component:
     return rx.el.header(
-        rx.hstack(
-            _brand(),
-            _nav(),
-            justify="between",
-            align="center",
-            wrap="wrap",
-            spacing="3",
-            max_width="960px",
-            margin_x="auto",
-            padding_x="16px",
-            padding_y="12px",
-        ),
+        rx.el.div(_brand(), _nav(), _tools(), class_name="header-bar"),
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background_color=rx.color("gray", 1),
     )

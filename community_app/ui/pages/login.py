@@ -19,7 +19,7 @@ from community_app.ui.components.forms import (
     text_value,
 )
 from community_app.ui.components.layout import layout
-from community_app.ui.locale import tr
+from community_app.ui.locale import LocaleState, tr
 from community_app.ui.policy import Access, handler
 
 
@@ -67,6 +67,8 @@ class SignupState(_SignInForm, rx.State):
     async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
         names = ("email", "display_name", "password")
         fields = {name: text_value(form_data, name) for name in names}
+        # The language in use ("" before the first page load has settled it).
+        fields["locale"] = (await self.get_state(LocaleState)).locale or None
         async for update in self._sign_in(account_actions.sign_up, **fields):
             yield update
 
