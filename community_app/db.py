@@ -7,6 +7,7 @@ locked". PostgreSQL is reached through psycopg 3.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from community_app.settings import get_settings
@@ -62,6 +64,23 @@ def make_engine(database_url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+_commits = 0
+_commits_lock = threading.Lock()
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _count_commit(session: OrmSession) -> None:
+    global _commits
+    with _commits_lock:
+        _commits += 1
+
+
+def commits_so_far() -> int:
+    """How many transactions this process has committed: what was read before a change
+    made here can be told from what is read after it (``feeds.rendered.ValidatorMemo``)."""
+    return _commits
 
 
 @lru_cache(maxsize=1)

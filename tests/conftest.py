@@ -44,11 +44,12 @@ def reset_configuration() -> None:
     """Forget cached settings, engine and rendered feeds (they belong to one database),
     so the next use reads the environment again."""
     from community_app.db import get_engine
-    from community_app.feeds.app import FRAGMENTS, RENDERED
+    from community_app.feeds.app import FRAGMENTS, RENDERED, VALIDATORS
     from community_app.settings import get_settings
 
     FRAGMENTS.clear()
     RENDERED.clear()
+    VALIDATORS.clear()
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, Router
 
-from community_app.db import get_engine, read_session, write_session
+from community_app.db import commits_so_far, get_engine, read_session, write_session
 from community_app.domain.calendar import (
     FeedEntry,
     FeedFilter,
@@ -41,7 +41,12 @@ from community_app.domain.feed_documents import (
 )
 from community_app.domain.feed_tokens import personal_feed_entries, resolve_feed_token
 from community_app.domain.models import Group, Member
-from community_app.feeds.rendered import GZIP_MINIMUM_SIZE, Rendered, RenderedFeeds
+from community_app.feeds.rendered import (
+    GZIP_MINIMUM_SIZE,
+    Rendered,
+    RenderedFeeds,
+    ValidatorMemo,
+)
 from community_app.settings import get_settings
 
 ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -88,6 +93,25 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
 
 RENDERED = RenderedFeeds()
 FRAGMENTS = FragmentCache()
+VALIDATORS: ValidatorMemo[FeedValidator] = ValidatorMemo()
+
+
+def _feed_key(request: Request) -> str:
+    """A public feed URL, its query in a fixed order."""
+    return f"{request.url.path}?{sorted(request.query_params.multi_items())}"
+
+
+def _from_memory(request: Request, filename: str) -> Response | None:
+    """The answer to a poll from the remembered validator and rendered document, with no
+    query; None when either is not in memory."""
+    validator = VALIDATORS.get(_feed_key(request))
+    if validator is None:
+        return None
+    headers = _validator_headers(validator, filename, personal=False)
+    if _not_modified(request, validator.etag, validator.last_modified):
+        return Response(status_code=304, headers=headers)
+    rendered = RENDERED.get(validator.etag)
+    return None if rendered is None else _send(request, rendered, headers)
 
 
 def _validator_headers(
@@ -118,7 +142,9 @@ def _public_response(
     """A public feed: one aggregate query decides 304; then the rendered document
     if this ETag was seen, else a document assembled from the cached fragments."""
     now = datetime.now(UTC)
+    commits = commits_so_far()  # before reading: a commit from now on forgets this read
     validator = public_validator(session, now=now, where=where, header=header)
+    VALIDATORS.put(_feed_key(request), validator, commits=commits)
     headers = _validator_headers(validator, filename, personal=False)
     if _not_modified(request, validator.etag, validator.last_modified):
         return Response(status_code=304, headers=headers)
@@ -188,6 +214,9 @@ def events_feed(request: Request) -> Response:
     tag = params.get("tag") or None
     if tag is not None and len(tag) > MAX_FILTER_LENGTH:
         return _bad_filter("tag")
+    remembered = _from_memory(request, "events.ics")
+    if remembered is not None:
+        return remembered
     with read_session() as session:
         group = None
         if params.get("group"):
@@ -206,6 +235,9 @@ def events_feed(request: Request) -> Response:
 
 
 def group_feed(request: Request) -> Response:
+    remembered = _from_memory(request, f"{request.path_params['slug']}.ics")
+    if remembered is not None:
+        return remembered
     with read_session() as session:
         group = _group_by_slug(session, request.path_params["slug"])
         if group is None:

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import Engine, event
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from community_app.domain.enums import RsvpStatus
 from community_app.domain.feed_tokens import issue_feed_token
-from community_app.domain.models import EventTag
+from community_app.domain.models import Event, EventTag
 from community_app.domain.permissions import load_actor
 from community_app.feeds import app as feeds
 from tests.domain.proposal_world import add_rsvp
@@ -77,6 +77,8 @@ def _counting(engine: Engine) -> Iterator[list[str]]:
 
 
 def _statements(engine: Engine, path: str, headers: dict[str, str] | None = None) -> list[str]:
+    """The statements of one request that reads the database (no remembered validator)."""
+    feeds.VALIDATORS.clear()
     with _counting(engine) as statements:
         response = get(path, headers=headers)
     assert response.status_code in (200, 304), response.status_code
@@ -115,3 +117,51 @@ def test_a_public_304_is_answered_from_one_aggregate_query(app_database: Engine,
     # The group looked up by its slug, then one aggregate row: no event is loaded.
     assert len(selects) == 2, statements
     assert "count(" in selects[-1].lower() and "description" not in selects[-1].lower()
+
+
+@pytest.mark.parametrize("kind", ["events", "group"])
+def test_a_poll_within_the_moment_runs_no_query(app_database: Engine, kind: str) -> None:
+    paths = _world(app_database)
+    path = paths[50][kind]
+    first = get(path)
+
+    with _counting(app_database) as statements:
+        again = get(path)
+        conditional = get(path, headers={"If-None-Match": first.headers["etag"]})
+        zipped = get(path, headers={"Accept-Encoding": "gzip"})
+
+    assert statements == []
+    assert (again.status_code, again.content) == (200, first.content)
+    assert again.headers["etag"] == first.headers["etag"]
+    assert conditional.status_code == 304
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.content == first.content
+
+
+def test_a_change_committed_here_shows_on_the_next_poll(app_database: Engine) -> None:
+    paths = _world(app_database)
+    path = paths[50]["events"]
+    first = get(path)
+    with Session(app_database) as session:
+        event = session.exec(select(Event).order_by(col(Event.id).desc())).first()
+        assert event is not None
+        event.title, event.updated_at = "題名を変えました", datetime.now(UTC)
+        session.add(event)
+        session.commit()
+
+    after = get(path, headers={"If-None-Match": first.headers["etag"]})
+
+    assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
+    assert "題名を変えました" in after.text
+
+
+def test_a_remembered_validator_is_read_again_after_its_moment() -> None:
+    now = [100.0]
+    memo: feeds.ValidatorMemo[str] = feeds.ValidatorMemo(1.0, clock=lambda: now[0])
+    commits = feeds.commits_so_far()
+    memo.put("/feeds/events.ics?[]", '"etag-1"', commits=commits)
+    assert memo.get("/feeds/events.ics?[]") == '"etag-1"'
+    now[0] += 1.0
+    assert memo.get("/feeds/events.ics?[]") is None
+    # Read before a commit that happened since: forgotten at once.
+    memo.put("/feeds/events.ics?[]", '"etag-1"', commits=commits - 1)
+    assert memo.get("/feeds/events.ics?[]") is None
