@@ -119,12 +119,15 @@ def is_active(auth_session: AuthSession, *, now: datetime) -> bool:
     )
 
 
-def resolve_session(session: Session, *, token: object, now: datetime) -> Member | None:
+def resolve_session(
+    session: Session, *, token: object, now: datetime, touch: bool = True
+) -> Member | None:
     """The member behind a token, or None; safe for any input a client may send.
 
     Refreshes ``last_seen_at`` (at most once a minute), which keeps an active login
     alive past the idle timeout: call it in ``write_session()`` so the refresh is
-    committed.
+    committed. ``touch=False`` only reads (for reads in ``read_session()`` that follow
+    a page load, which has refreshed it).
     """
     auth_session = _find(session, token)
     if auth_session is None or not is_active(auth_session, now=now):
@@ -132,7 +135,7 @@ def resolve_session(session: Session, *, token: object, now: datetime) -> Member
     member = session.get(Member, auth_session.member_id)
     if member is None or member.is_disabled:
         return None
-    if now - auth_session.last_seen_at >= LAST_SEEN_RESOLUTION:
+    if touch and now - auth_session.last_seen_at >= LAST_SEEN_RESOLUTION:
         auth_session.last_seen_at = now
         session.add(auth_session)
         session.flush()

@@ -75,10 +75,11 @@ class AuthState(rx.State):
         # the unread count come back together (account_actions.resolve).
         self.unread_count = member.unread if member else 0
         locale = await self.get_state(LocaleState)
-        if member is not None:
-            locale.locale = member.locale
-        elif locale.locale not in LOCALES:
-            locale.locale = negotiate_locale(self.router.headers.accept_language)
+        wanted = member.locale if member is not None else locale.locale
+        if wanted not in LOCALES:
+            wanted = negotiate_locale(self.router.headers.accept_language)
+        if locale.locale != wanted:  # an unchanged language sends nothing to the browser
+            locale.locale = wanted
 
     @handler(Access.PUBLIC)
     async def log_out(self) -> rx.event.EventSpec:

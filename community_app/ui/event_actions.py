@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from community_app.db import write_session
+from community_app.db import read_session, write_session
 from community_app.domain import (
     event_editing,
     participation,
@@ -19,7 +19,8 @@ from community_app.domain import (
     series,
 )
 from community_app.domain.enums import EventStatus
-from community_app.domain.errors import DomainError
+from community_app.domain.errors import DomainError, NotFound
+from community_app.domain.models import Event
 from community_app.domain.participation import RsvpPanel
 from community_app.domain.review import (
     BulkResult,
@@ -29,6 +30,7 @@ from community_app.domain.review import (
     ViewerEvent,
 )
 from community_app.domain.rsvps import RsvpOutcome, SeriesSignup
+from community_app.domain.validation import as_id
 from community_app.ui.group_actions import _now, act_as, actor_for
 
 # What the proposer asked for when saving the form.
@@ -36,13 +38,27 @@ INTENTS = {"draft": None, "submit": EventStatus.SUBMITTED, "publish": EventStatu
 
 
 def load_event(*, token: object, slug: str) -> tuple[ViewerEvent, RsvpPanel]:
-    """The event as this viewer sees it, and what they can do to take part."""
+    """The event as this viewer sees it, and what they can do to take part: a read,
+    with no lock (the page load's ``AuthState.refresh`` keeps the login alive)."""
     now = _now()
-    with write_session() as session:
-        actor = actor_for(session, token, now)
+    with read_session() as session:
+        actor = actor_for(session, token, now, touch=False)
         viewer = review.get_event_for_viewer(session, actor=actor, slug=slug, now=now)
-        event = proposals.locked_event(session, viewer.detail.event_id)
+        event = session.get(Event, viewer.detail.event_id)
+        assert event is not None
         return viewer, participation.rsvp_panel(session, actor=actor, event=event, now=now)
+
+
+def load_rsvp_panel(*, token: object, event_id: object) -> RsvpPanel:
+    """Only the RSVP panel, read afresh after an RSVP action (the rest of the page
+    has not changed)."""
+    now = _now()
+    with read_session() as session:
+        actor = actor_for(session, token, now, touch=False)
+        event = session.get(Event, as_id(event_id))
+        if event is None or not proposals.can_view_event(actor, event):
+            raise NotFound("event_not_found")
+        return participation.rsvp_panel(session, actor=actor, event=event, now=now)
 
 
 def sign_up(*, token: object, event_id: object, tier_id: object) -> RsvpOutcome:

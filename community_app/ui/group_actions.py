@@ -27,8 +27,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def actor_for(session: Session, token: object, now: datetime) -> Actor:
-    member = sessions.resolve_session(session, token=token, now=now)
+def actor_for(session: Session, token: object, now: datetime, *, touch: bool = True) -> Actor:
+    member = sessions.resolve_session(session, token=token, now=now, touch=touch)
     return load_actor(session, member_id=member.id) if member else VISITOR
 
 

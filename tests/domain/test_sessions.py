@@ -179,6 +179,17 @@ def test_last_seen_is_written_at_most_once_a_minute(
     assert stored.last_seen_at == now + timedelta(seconds=60)
 
 
+def test_a_read_that_does_not_touch_leaves_last_seen_alone(
+    session: Session, member: Member, now: datetime
+) -> None:
+    token = _start(session, member, now)
+    stored = session.exec(select(AuthSession)).one()
+    later = now + timedelta(minutes=5)
+    assert resolve_session(session, token=token, now=later, touch=False) == member
+    assert stored.last_seen_at == now
+    assert not session.dirty and not session.new
+
+
 def test_a_disabled_members_sessions_resolve_to_nobody(
     session: Session, member: Member, now: datetime
 ) -> None:

@@ -13,6 +13,7 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
 from community_app.domain.errors import DomainError, NotFound
+from community_app.domain.participation import RsvpPanel
 from community_app.i18n import translate
 from community_app.i18n.proposals_messages import CANNED_REASONS
 from community_app.ui import event_actions
@@ -85,12 +86,7 @@ class EventPageState(FormMixin, rx.State):
             self.failed = True
             return None
         self.event, self.manage = detail_view(viewer.detail), manage_view(viewer)
-        self.participation = participation_view(
-            panel,
-            event_id=viewer.detail.event_id,
-            timezone=viewer.detail.card.timezone,
-            event_path=event_href(viewer.detail.card.slug),
-        )
+        self._show_panel(panel, viewer.detail.event_id, viewer.detail.card.timezone)
         card = viewer.detail.card
         self._span = (card.starts_at, card.ends_at, card.timezone)
         return await self._show_viewer_time()
@@ -116,14 +112,34 @@ class EventPageState(FormMixin, rx.State):
             self._browser_timezone = zone
             await self._show_viewer_time()
 
+    def _show_panel(self, panel: RsvpPanel, event_id: int, timezone: str) -> None:
+        path = event_href(slug_from_path(self.router.url.path.rstrip("/")))
+        self.participation = participation_view(
+            panel, event_id=event_id, timezone=timezone, event_path=path
+        )
+
     async def _rsvp_action(self, action, **arguments) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
-        """Run one RSVP action for this browser's member, then show the new state; the
-        buttons show they are working from the click until the answer is back."""
+        """Run one RSVP action for this browser's member, then show the new state of the
+        RSVP panel (nothing else on the page changes); the buttons show they are working
+        from the click until the answer is back."""
         self.rsvp_busy = True
         yield
         try:
-            if await self._run(action, **arguments):
+            if not await self._run(action, **arguments):
+                return
+            event_id = arguments["event_id"]
+            shown = self.participation.event_id if self.participation else None
+            if self._span is None or shown != event_id:  # not this page's panel: reload
                 await self.load()
+                return
+            try:
+                panel = await asyncio.to_thread(
+                    event_actions.load_rsvp_panel, token=await self._token(), event_id=event_id
+                )
+            except NotFound:
+                await self.load()
+                return
+            self._show_panel(panel, event_id, self._span[2])
         finally:
             self.rsvp_busy = False
 
