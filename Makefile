@@ -55,7 +55,8 @@ chromium:
 
 test: $(VENV)/.test-installed .tools/bun.ok .tools/axe.ok chromium ## install test tools and run every test, browser tests included
 	$(VENV)/bin/pytest -m "not e2e"
-	REFLEX_BUN_PATH=$(BUN) $(VENV)/bin/pytest -m e2e
+	REFLEX_BUN_PATH=$(BUN) $(VENV)/bin/pytest -m "e2e and not scale_out"
+	REFLEX_BUN_PATH=$(BUN) $(VENV)/bin/pytest -m scale_out
 
 test-unit: $(VENV)/.test-installed ## run the fast tests only (no browser)
 	$(VENV)/bin/pytest -m "not e2e"

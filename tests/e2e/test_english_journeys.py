@@ -118,7 +118,9 @@ def test_a_visitor_signs_up_in_english_and_joins_a_group(
 
     page.goto(url(app, f"/groups/{GROUP}"))
     page.locator("#join-group").click()
-    expect(page.get_by_text(en("groups.you_are_member"))).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text(en("groups.you_are_member"), exact=True)).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
     assert_english(page, "groups.you_are_member", "groups.leave")
     shot(page, "signup", "2-joined-group")
     page.context.close()

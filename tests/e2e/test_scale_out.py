@@ -40,7 +40,9 @@ from tests.prod_server import Served, production_server
 from tests.ws_burst import Member, TabAnswer, rsvp_burst
 from tests.ws_client import AUTH_STATE, EVENT_PAGE_STATE, ReflexTab, run_tabs
 
-pytestmark = pytest.mark.e2e
+# Its own pytest process, after the other browser tests: it builds the production app
+# into the shared .web, which the session's app under test is served from.
+pytestmark = [pytest.mark.e2e, pytest.mark.scale_out]
 
 GROUP = "wlb-night-cafe"
 CAPACITY = 5

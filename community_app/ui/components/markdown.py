@@ -29,10 +29,15 @@ def _plain_code_block(text: Any, **_props: Any) -> rx.Component:
 
 
 def safe_markdown(content: rx.Var[str] | str) -> rx.Component:
-    return rx.markdown(
-        content,
-        use_raw=False,
-        use_math=False,
-        use_katex=False,
-        component_map={"pre": _plain_code_block},
+    """People's Markdown, in a box whose tables and code scroll on a phone (responsive.css)."""
+    return rx.box(
+        rx.markdown(
+            content,
+            use_raw=False,
+            use_math=False,
+            use_katex=False,
+            component_map={"pre": _plain_code_block},
+        ),
+        class_name="markdown-body",
+        width="100%",
     )
