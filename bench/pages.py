@@ -16,16 +16,7 @@ from bench.stats import median
 from community_app.domain.calendar import FeedFilter, public_feed_entries
 from community_app.domain.event_search import EventFilters, parse_filters, search_events
 from community_app.domain.events import get_public_event, list_upcoming_events
-
-CHROMIUM_FLAGS = [  # as tests/e2e/conftest.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.chromium import CHROMIUM_FLAGS
 
 
 def browse(

@@ -30,6 +30,8 @@ os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from reflex.testing import AppHarnessProd  # noqa: E402
 
+from tests.chromium import CHROMIUM_FLAGS  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots"
 FEATURED_EVENT = "NPOの仕事を知る勉強会 #4 〜子ども食堂の現場から〜"
 REVIEWER = "admin@tsudoi.example"
@@ -42,15 +44,6 @@ VIEWPORTS = {
         "has_touch": True,
     },
 }
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 30_000
 
 

@@ -19,17 +19,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from reflex.testing import AppHarnessProd
 
 from community_app.settings import PROJECT_ROOT
+from tests.chromium import CHROMIUM_FLAGS
 from tests.conftest import reset_configuration
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
