@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -40,6 +41,19 @@ class Settings:
     fetch_calendars: bool = True  # import partners' calendars (off in the browser tests)
     web_workers: int = 1  # backend worker processes; more than one needs Redis
     trusted_proxy_hops: int = 0  # reverse proxies whose X-Forwarded-For is believed
+    listen_host: str = "0.0.0.0"  # the address the server binds; loopback behind a proxy
+
+    @property
+    def is_https(self) -> bool:
+        return self.site_url.startswith("https://")
+
+    @property
+    def exposes_forged_addresses(self) -> bool:
+        """X-Forwarded-For is believed, yet clients can reach the port without the proxy:
+        anyone could then claim any address and walk past the per-address limits."""
+        return (
+            self.trusted_proxy_hops > 0 and not ipaddress.ip_address(self.listen_host).is_loopback
+        )
 
     @property
     def is_production(self) -> bool:
@@ -134,6 +148,19 @@ def _trusted_proxy_hops() -> int:
     return int(raw)
 
 
+def _listen_host(trusted_proxy_hops: int) -> str:
+    """LISTEN_HOST, or 127.0.0.1 behind a trusted proxy (only the proxy may connect:
+    the X-Forwarded-For it sets is believed) and 0.0.0.0 otherwise."""
+    default = "127.0.0.1" if trusted_proxy_hops else "0.0.0.0"
+    raw = _env("LISTEN_HOST", default) or default
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError as error:
+        raise SettingsError(
+            f"LISTEN_HOST must be an IP address such as 127.0.0.1 or 0.0.0.0, not {raw!r}"
+        ) from error
+
+
 def load_settings() -> Settings:
     """Read and validate the environment; raise SettingsError with a one-line reason."""
     environment = _env("APP_ENV", "development") or "development"
@@ -162,6 +189,7 @@ def load_settings() -> Settings:
     site_url = (_env("SITE_URL", f"http://localhost:{port}") or "").rstrip("/")
     if not site_url.startswith(("http://", "https://")):
         raise SettingsError(f"SITE_URL must start with http:// or https://, not {site_url!r}")
+    hops = _trusted_proxy_hops()
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -175,7 +203,8 @@ def load_settings() -> Settings:
         send_webhooks=_parse_bool("SEND_WEBHOOKS", _env("SEND_WEBHOOKS", "true") or "true"),
         fetch_calendars=_parse_bool("FETCH_CALENDARS", _env("FETCH_CALENDARS", "true") or "true"),
         web_workers=_web_workers(redis_url),
-        trusted_proxy_hops=_trusted_proxy_hops(),
+        trusted_proxy_hops=hops,
+        listen_host=_listen_host(hops),
     )
 
 
