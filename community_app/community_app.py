@@ -5,6 +5,7 @@ import reflex as rx
 
 from community_app import calendar_import, scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
+from community_app.security_headers import security_headers
 from community_app.ui.auth import AuthState
 from community_app.ui.components.calendar_links import CalendarLinksState
 from community_app.ui.errors import backend_exception_handler
@@ -35,7 +36,9 @@ from community_app.ui.pages import (
 TITLE = "Tsudoi 集い"
 
 app = rx.App(
-    api_transformer=create_feeds_app(),
+    # The feeds app takes Reflex's (pages, static files, websocket) in; the headers
+    # middleware then wraps everything, so no route answers without them.
+    api_transformer=[create_feeds_app(), security_headers],
     html_lang="ja",
     stylesheets=["/accessibility.css", "/calendar.css", "/responsive.css"],
     backend_exception_handler=backend_exception_handler,
