@@ -110,8 +110,12 @@ class SecurityHeaders:
             pairs.append(("strict-transport-security", HSTS))
         return [(name.encode(), value.encode()) for name, value in pairs]
 
-    def _with_headers(self, existing: list[Any], script_hashes: Iterable[str] = ()) -> list[Any]:
+    def _with_headers(
+        self, existing: list[Any], script_hashes: Iterable[str] = (), *, policy: bool = True
+    ) -> list[Any]:
         present = {bytes(name).lower() for name, _value in existing}
+        if not policy:
+            present.add(b"content-security-policy")
         added = [pair for pair in self.headers(script_hashes) if pair[0] not in present]
         return [*existing, *added]
 
@@ -131,7 +135,8 @@ class SecurityHeaders:
         if scope["type"] == "websocket":
             await self.app(scope, receive, self._websocket_sender(send))
         elif scope["type"] == "http":
-            await self.app(scope, receive, self._http_sender(send))
+            head = scope.get("method") == "HEAD"
+            await self.app(scope, receive, self._http_sender(send, head=head))
         else:
             await self.app(scope, receive, send)
 
@@ -143,7 +148,7 @@ class SecurityHeaders:
 
         return sender
 
-    def _http_sender(self, send: Send) -> Send:
+    def _http_sender(self, send: Send, *, head: bool) -> Send:
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
@@ -157,6 +162,17 @@ class SecurityHeaders:
             nonlocal start, size
             if message["type"] == "http.response.start":
                 headers = {bytes(k).lower(): bytes(v) for k, v in message.get("headers") or []}
+                if message.get("status") == 304 or (
+                    head and headers.get(b"content-type", b"").startswith(b"text/html")
+                ):
+                    # No body to hash: a policy here would replace the cached page's own
+                    # (a browser's reload gets a 304 and keeps its stored page), so the
+                    # stored policy, with the page's hashes, stays in force.
+                    message["headers"] = self._with_headers(
+                        list(message.get("headers") or []), policy=False
+                    )
+                    await send(message)
+                    return
                 start = message
                 if not headers.get(b"content-type", b"").startswith(b"text/html"):
                     await flush(())

@@ -154,6 +154,17 @@ def test_a_page_allows_exactly_its_own_inline_scripts_plain_or_gzipped(
     )
 
 
+def test_a_not_modified_answer_keeps_the_cached_pages_policy(client: Client) -> None:
+    # A reload asks with If-None-Match and gets a 304 without a body. Its headers replace
+    # the stored ones: a policy computed from no body would allow none of the page's
+    # inline scripts, and the reloaded page would stay blank (seen in Chromium).
+    etag = client.get("/").headers["etag"]
+    again = client.get("/", headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert "content-security-policy" not in again.headers
+    assert again.headers["x-content-type-options"] == "nosniff"
+
+
 def test_the_websocket_handshake_carries_the_headers(client: Client) -> None:
     headers = client.websocket_accept("/_event")
     assert b"frame-ancestors 'none'" in headers[b"content-security-policy"]
