@@ -25,6 +25,7 @@ from reflex.testing import AppHarnessProd
 from community_app import session_cookie
 from community_app.db import write_session
 from community_app.domain.models import Member
+from community_app.ui import account_actions
 from community_app.ui.tab_session import TabOwnerMiddleware
 from tests.e2e.support import (
     HYDRATED,
@@ -258,3 +259,23 @@ def test_in_the_browser_logout_leaves_nothing_of_the_admin_in_the_next_hydrate(
     assert admin.display_name not in after
     assert [c for c in page.context.cookies() if c["name"] == SESSION_COOKIE] == []
     assert page.evaluate("window.sessionStorage.getItem('token')") != client_token
+
+
+def test_a_password_change_hands_the_new_login_to_the_cookie_and_says_so(
+    app: AppHarnessProd, page: Page, member: Account
+) -> None:
+    capture = Capture(page, app)
+    log_in(capture, member)
+    [before] = [c["value"] for c in page.context.cookies() if c["name"] == SESSION_COOKIE]
+    capture.visit("/account")
+
+    page.locator("#current_password").fill(PASSWORD)
+    page.locator("#new_password").fill("atarashii-2026")
+    page.locator("#password-form button[type=submit]").click()
+
+    expect(page.get_by_text("パスワードを変更しました")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("#account-link")).to_have_text(member.display_name)
+    [after] = [c for c in page.context.cookies() if c["name"] == SESSION_COOKIE]
+    assert after["httpOnly"] and after["value"] != before
+    assert after["value"] not in capture.everything()  # no frame carried the new login
+    assert account_actions.resolve(before) is None  # every earlier login was revoked
