@@ -36,6 +36,7 @@ from tests.e2e.support import (
     backend_url,
     create_account,
     log_in,
+    url,
     wait_until,
 )
 from tests.ws_client import AUTH_STATE, SESSION_COOKIE, ReflexTab, run_tabs
@@ -251,6 +252,7 @@ def test_in_the_browser_logout_leaves_nothing_of_the_admin_in_the_next_hydrate(
     capture.visit("/account")
     seen = len(capture.frames)
     page.locator("#logout-button").click()
+    expect(page).to_have_url(url(app, "/"), timeout=TIMEOUT_MS)
     expect(page.locator("#login-link")).to_be_visible(timeout=TIMEOUT_MS)
     capture.wait_for(lambda frames: any(HYDRATED.search(f) for f in frames[seen:]), "home")
 
