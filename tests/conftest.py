@@ -64,6 +64,9 @@ def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[En
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     monkeypatch.setenv("SITE_URL", "https://tsudoi.example")
+    # The API's rate limit counts per process: tests that make many requests from the
+    # one test client would trip it. tests/api/test_rate_limit.py turns it on.
+    monkeypatch.setenv("API_RATE_LIMIT", "0")
     reset_configuration()
     migrate()
     yield get_engine()
