@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.types import Receive, Scope, Send
 
 from community_app.api import embed
 from community_app.api.openapi import docs_page, openapi_bytes
 from community_app.api.present import API_PREFIX
-from community_app.api.routes import CACHE_CONTROL, OPERATIONS, endpoint
+from community_app.api.routes import CACHE_CONTROL, OPERATIONS, endpoint, error_response
 from community_app.settings import get_settings
 
 METHODS = ["GET", "HEAD"]
@@ -29,6 +32,15 @@ def docs(request: Request) -> Response:
     )
 
 
+def not_found(request: Request) -> Response:
+    """Any other path below /api/v1 (a slug with a slash in it, say): JSON too."""
+    return error_response(404, "not_found", "Not found.", "見つかりません。")
+
+
+async def _not_found_app(scope: Scope, receive: Receive, send: Send) -> None:
+    await not_found(Request(scope))(scope, receive, send)
+
+
 def api_routes() -> list[BaseRoute]:
     """``/api/v1`` (CORS open for GET, gzipped) and ``/embed``."""
     api = Router(
@@ -36,7 +48,8 @@ def api_routes() -> list[BaseRoute]:
             Route("/openapi.json", openapi_json, methods=METHODS),
             Route("/", docs, methods=METHODS),
             *(Route(op.path, endpoint(op), methods=METHODS) for op in OPERATIONS),
-        ]
+        ],
+        default=_not_found_app,
     )
     open_for_reading = CORSMiddleware(
         GZipMiddleware(api, minimum_size=GZIP_MINIMUM_SIZE),
@@ -52,8 +65,12 @@ def api_routes() -> list[BaseRoute]:
             Route("/groups/{slug}", embed.group_widget, methods=METHODS),
         ]
     )
+    api_mount = Mount(API_PREFIX, app=open_for_reading)
+    # Mount matches the rest of the path with ".*", which stops at a newline: a slug
+    # with %0A in it would fall out of the API (to a plain-text 404). The API answers it.
+    api_mount.path_regex = re.compile(api_mount.path_regex.pattern, re.DOTALL)
     return [
         Route(API_PREFIX, docs, methods=METHODS),
-        Mount(API_PREFIX, app=open_for_reading),
+        api_mount,
         Mount(embed.EMBED_PATH_PREFIX.rstrip("/"), app=widget),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -56,9 +57,22 @@ class Param:
 
 
 def _string(max_length: int, **extra: Any) -> dict[str, Any]:
-    return {"type": "string", "maxLength": max_length, **extra}
+    return {"type": "string", "minLength": 1, "maxLength": max_length, **extra}
 
 
+def _matches_schema(value: str, schema: dict[str, Any]) -> bool:
+    """``value`` fits the documented shape of its parameter (enum, length, pattern,
+    integer): what the OpenAPI document promises is exactly what is accepted."""
+    if "enum" in schema:
+        return value in schema["enum"]
+    if schema["type"] == "integer":
+        return value.isascii() and value.isdigit()
+    if not schema.get("minLength", 1) <= len(value) <= schema.get("maxLength", MAX_VALUE_LENGTH):
+        return False
+    return "pattern" not in schema or re.fullmatch(schema["pattern"], value) is not None
+
+
+DAY = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 LIMIT = Param(
     "limit",
     f"How many items, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
@@ -76,8 +90,8 @@ EVENT_FILTERS = (
     Param("kind", "Kind of event.", {"type": "string", "enum": [k.value for k in EventKind]}),
     Param("format", "Format.", {"type": "string", "enum": [f.value for f in EventFormat]}),
     Param("tag", "Events with this tag.", _string(MAX_TAG_LENGTH)),
-    Param("from", "Starting on or after this day (YYYY-MM-DD, in `tz`).", _string(10)),
-    Param("to", "Starting on or before this day (YYYY-MM-DD, in `tz`).", _string(10)),
+    Param("from", "Starting on or after this day (YYYY-MM-DD, in `tz`).", DAY),
+    Param("to", "Starting on or before this day (YYYY-MM-DD, in `tz`).", DAY),
     Param("q", "Text in the title, summary or description.", _string(MAX_VALUE_LENGTH)),
     Param("tz", "IANA time zone of `from` and `to` (default Asia/Tokyo).", _string(64)),
 )
@@ -101,10 +115,10 @@ def read_query(
     pairs: Sequence[tuple[str, str]], raw: str, allowed: Sequence[Param]
 ) -> dict[str, str]:
     """The query as a dict, refusing what is unknown, repeated or too long."""
-    names = {param.name for param in allowed}
+    schemas = {param.name: param.schema for param in allowed}
     values: dict[str, str] = {}
     for name, value in pairs:
-        if name not in names:
+        if name not in schemas:
             raise BadParameter(
                 name[:40],
                 f"Unknown parameter {name[:40]}.",
@@ -114,6 +128,8 @@ def read_query(
             raise _bad(name, "given more than once")
         if (len(value) > MAX_VALUE_LENGTH and name != "cursor") or len(value) > MAX_CURSOR_LENGTH:
             raise _bad(name, "too long")
+        if not _matches_schema(value, schemas[name]):
+            raise _bad(name)
         values[name] = value
     if len(raw) > MAX_QUERY_LENGTH:
         raise _bad(max(values, key=lambda key: len(values[key])), "the query is too long")
