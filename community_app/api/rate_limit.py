@@ -27,6 +27,7 @@ WINDOW_SECONDS = 60
 KEY_PREFIX = "tsudoi:api-rate:"
 MAX_KEYS_IN_MEMORY = 50_000
 log = logging.getLogger(__name__)
+clock: Callable[[], float] = time.time  # the limiters' clock (a test may fix it)
 
 
 class Limiter(Protocol):
@@ -90,6 +91,12 @@ _limiters: dict[tuple[str | None, int], Limiter] = {}
 _limiters_lock = threading.Lock()
 
 
+def forget_limiters() -> None:
+    """Drop every limiter and its counts (tests: each starts afresh)."""
+    with _limiters_lock:
+        _limiters.clear()
+
+
 def limiter_for(settings: Settings) -> Limiter | None:
     """The limiter of these settings (one per process); None when the API is unlimited."""
     if settings.api_rate_limit == 0:
@@ -98,9 +105,11 @@ def limiter_for(settings: Settings) -> Limiter | None:
     with _limiters_lock:
         if key not in _limiters:
             _limiters[key] = (
-                RedisLimiter(redis.Redis.from_url(settings.redis_url), settings.api_rate_limit)
+                RedisLimiter(
+                    redis.Redis.from_url(settings.redis_url), settings.api_rate_limit, clock=clock
+                )
                 if settings.redis_url
-                else MemoryLimiter(settings.api_rate_limit)
+                else MemoryLimiter(settings.api_rate_limit, clock=clock)
             )
         return _limiters[key]
 
