@@ -19,6 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "embed.snippet_options": "lang=en で英語、theme=dark で暗い配色になります。開発者向けの JSON API もあります:",
         "embed.snippet_api": "API の説明",
         "embed.snippet_label": "埋め込みコード",
+        "embed.copy": "コードをコピー",
     },
     "en": {
         "embed.title_site": "Upcoming events",
@@ -33,5 +34,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "embed.snippet_options": "Add lang=en for English, theme=dark for dark colours. Developers can also use the JSON API:",
         "embed.snippet_api": "API documentation",
         "embed.snippet_label": "Embed code",
+        "embed.copy": "Copy the code",
     },
 }
