@@ -68,6 +68,7 @@ class RedisLimiter:
         self.client, self.limit, self.prefix, self.window = client, limit, prefix, window
         self._clock = clock
         self._fallback = MemoryLimiter(limit, window=window, clock=clock)
+        self._failing = False  # said once in the log, not on every request
 
     def hit(self, client: str) -> int | None:
         moment = self._clock()
@@ -78,8 +79,13 @@ class RedisLimiter:
             pipeline.expire(key, self.window * 2)
             count = int(pipeline.execute()[0])
         except redis.RedisError as error:
-            log.warning("API rate limit: Redis unavailable (%s); counting in memory", error)
+            if not self._failing:
+                log.warning("API rate limit: Redis unavailable (%s); counting in memory", error)
+            self._failing = True
             return self._fallback.hit(client)
+        if self._failing:
+            log.warning("API rate limit: Redis answers again")
+            self._failing = False
         return _retry_after(moment, self.window) if count > self.limit else None
 
 

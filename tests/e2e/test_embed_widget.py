@@ -50,7 +50,7 @@ def other_site(app: AppHarnessProd) -> Iterator[tuple[str, str]]:
     ).encode()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -98,8 +98,9 @@ def test_the_group_page_offers_the_snippet_to_copy(app: AppHarnessProd, browser:
 
     snippet = page.locator("#embed-snippet")
 
+    src = f"{get_settings().site_url}/embed/groups/{quote(slug, safe='')}?lang=ja&amp;theme=light"
     expect(snippet).to_have_value(
-        f'<iframe src="{get_settings().site_url}/embed/groups/{quote(slug, safe="")}?lang=ja&amp;theme=light"'
+        f'<iframe src="{src}"'
         ' title="Tsudoi" width="100%" height="420" style="border:0;max-width:480px"'
         ' loading="lazy"></iframe>',
         timeout=TIMEOUT_MS,
