@@ -198,3 +198,16 @@ def test_the_openapi_document_and_the_human_page(app_database: Engine) -> None:
     assert "EventDetail" in document["components"]["schemas"]
     assert page.status_code == 200 and "/api/v1/openapi.json" in page.text
     assert get("/api/v1").status_code == 200
+
+
+def test_head_and_gzip(app_database: Engine) -> None:
+    _world(app_database)
+
+    head = request("HEAD", "/api/v1/events?limit=50")
+    zipped = request("GET", "/api/v1/events?limit=50", headers={"Accept-Encoding": "gzip"})
+    plain = get("/api/v1/events?limit=50")
+
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == plain.headers["etag"]
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert len(zipped.content) < len(plain.content)
