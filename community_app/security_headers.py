@@ -114,6 +114,10 @@ class SecurityHeaders:
         self, existing: list[Any], script_hashes: Iterable[str] = (), *, policy: bool = True
     ) -> list[Any]:
         present = {bytes(name).lower() for name, _value in existing}
+        if b"content-security-policy" in present:
+            # A route with a policy of its own (the embeddable widget: frame-ancestors *)
+            # decides its framing too.
+            present.add(b"x-frame-options")
         if not policy:
             present.add(b"content-security-policy")
         added = [pair for pair in self.headers(script_hashes) if pair[0] not in present]

@@ -20,6 +20,7 @@ PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "
 MIN_SECRET_LENGTH = 32
 MAX_WEB_WORKERS = 32
 MAX_PROXY_HOPS = 5
+MAX_API_RATE_LIMIT = 100_000
 
 
 class SettingsError(ValueError):
@@ -42,6 +43,7 @@ class Settings:
     web_workers: int = 1  # backend worker processes; more than one needs Redis
     trusted_proxy_hops: int = 0  # reverse proxies whose X-Forwarded-For is believed
     listen_host: str = "0.0.0.0"  # the address the server binds; loopback behind a proxy
+    api_rate_limit: int = 120  # public API requests per minute per client address; 0: none
 
     @property
     def is_https(self) -> bool:
@@ -161,6 +163,16 @@ def _listen_host(trusted_proxy_hops: int) -> str:
         ) from error
 
 
+def _api_rate_limit() -> int:
+    raw = _env("API_RATE_LIMIT", "120") or "120"
+    if not raw.isdigit() or int(raw) > MAX_API_RATE_LIMIT:
+        raise SettingsError(
+            f"API_RATE_LIMIT must be a number of requests per minute from 0 (no limit) "
+            f"to {MAX_API_RATE_LIMIT}, not {raw!r}"
+        )
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Read and validate the environment; raise SettingsError with a one-line reason."""
     environment = _env("APP_ENV", "development") or "development"
@@ -205,6 +217,7 @@ def load_settings() -> Settings:
         web_workers=_web_workers(redis_url),
         trusted_proxy_hops=hops,
         listen_host=_listen_host(hops),
+        api_rate_limit=_api_rate_limit(),
     )
 
 

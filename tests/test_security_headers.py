@@ -154,6 +154,14 @@ def test_a_page_allows_exactly_its_own_inline_scripts_plain_or_gzipped(
     )
 
 
+def test_the_embeddable_widget_keeps_its_own_policy_and_may_be_framed(client: Client) -> None:
+    response = client.get("/embed/events")
+    assert response.status_code == 200
+    assert "frame-ancestors *" in response.headers["content-security-policy"]
+    assert "x-frame-options" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
 def test_a_not_modified_answer_keeps_the_cached_pages_policy(client: Client) -> None:
     # A reload asks with If-None-Match and gets a 304 without a body. Its headers replace
     # the stored ones: a policy computed from no body would allow none of the page's

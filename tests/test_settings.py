@@ -144,3 +144,15 @@ def test_an_explicit_public_listen_address_behind_a_proxy_is_flagged(
     monkeypatch.setenv("LISTEN_HOST", "localhost:80")
     with pytest.raises(SettingsError, match="LISTEN_HOST"):
         load_settings()
+
+
+def test_the_api_rate_limit_defaults_to_120_a_minute_and_refuses_nonsense(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("API_RATE_LIMIT", raising=False)
+    assert load_settings().api_rate_limit == 120
+    monkeypatch.setenv("API_RATE_LIMIT", "0")
+    assert load_settings().api_rate_limit == 0
+    monkeypatch.setenv("API_RATE_LIMIT", "-5")
+    with pytest.raises(SettingsError, match="API_RATE_LIMIT"):
+        load_settings()
