@@ -48,9 +48,15 @@ def websocket_origins(site_url: str) -> list[str]:
     return [f"{scheme}://{parts.netloc}"] if parts.netloc else []
 
 
-def content_security_policy(*, connect_sources: Iterable[str], script_hashes: Iterable[str]) -> str:
+def content_security_policy(
+    *,
+    connect_sources: Iterable[str],
+    script_hashes: Iterable[str],
+    form_sources: Iterable[str] = (),
+) -> str:
     scripts = " ".join(["'self'", *(f"'sha256-{digest}'" for digest in script_hashes)])
     connect = " ".join(["'self'", *connect_sources])
+    forms = " ".join(["'self'", *form_sources])
     return "; ".join(
         [
             "default-src 'self'",
@@ -61,7 +67,7 @@ def content_security_policy(*, connect_sources: Iterable[str], script_hashes: It
             f"connect-src {connect}",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
+            f"form-action {forms}",
             "frame-ancestors 'none'",
         ]
     )
@@ -89,15 +95,25 @@ def _decoded(body: bytes, encoding: str) -> bytes | None:
 class SecurityHeaders:
     """ASGI middleware adding the headers; never replaces one the inner app has set."""
 
-    def __init__(self, app: ASGIApp, *, site_url: str, connect_sources: Iterable[str] = ()):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        site_url: str,
+        connect_sources: Iterable[str] = (),
+        form_sources: Iterable[str] = (),
+    ):
         self.app = app
         self.connect_sources = [*websocket_origins(site_url), *connect_sources]
+        self.form_sources = list(form_sources)
         self.https = site_url.startswith("https://")
         self._hash_cache: OrderedDict[bytes, list[str]] = OrderedDict()
 
     def headers(self, script_hashes: Iterable[str] = ()) -> list[tuple[bytes, bytes]]:
         policy = content_security_policy(
-            connect_sources=self.connect_sources, script_hashes=script_hashes
+            connect_sources=self.connect_sources,
+            script_hashes=script_hashes,
+            form_sources=self.form_sources,
         )
         pairs = [
             ("content-security-policy", policy),

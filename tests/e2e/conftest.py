@@ -67,7 +67,8 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 class HeadersHarness(AppHarnessProd):
     """The harness serves the built pages from a server of its own (not through the
     app's middleware, as the one-port production server does): it gets the same
-    security headers here, allowed to reach the backend's port, so every browser test
+    security headers here, allowed to reach the backend's port (one port in production:
+    'self' covers it there), so every browser test
     runs under the production Content-Security-Policy."""
 
     def _run_frontend(self) -> None:
@@ -80,6 +81,7 @@ class HeadersHarness(AppHarnessProd):
             frontend,
             site_url=get_settings().site_url,
             connect_sources=[backend, *websocket_origins(backend)],
+            form_sources=[backend],  # log-in and log-out post a form to /auth on it
         )
         self.frontend_server = _get_uvicorn().Server(
             _get_uvicorn().Config(app=app, host="127.0.0.1", port=0)
