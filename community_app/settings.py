@@ -40,6 +40,9 @@ class Settings:
     fetch_calendars: bool = True  # import partners' calendars (off in the browser tests)
     web_workers: int = 1  # backend worker processes; more than one needs Redis
     trusted_proxy_hops: int = 0  # reverse proxies whose X-Forwarded-For is believed
+    # The websocket limits (ui/socket_guard.py). Off only in tests that show the attacks
+    # they stop still work without them; production refuses to start with them off.
+    websocket_guard: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -162,6 +165,9 @@ def load_settings() -> Settings:
     site_url = (_env("SITE_URL", f"http://localhost:{port}") or "").rstrip("/")
     if not site_url.startswith(("http://", "https://")):
         raise SettingsError(f"SITE_URL must start with http:// or https://, not {site_url!r}")
+    websocket_guard = _parse_bool("WEBSOCKET_GUARD", _env("WEBSOCKET_GUARD", "true") or "true")
+    if not websocket_guard and environment == "production":
+        raise SettingsError("WEBSOCKET_GUARD=false is for tests only, never in production")
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -176,6 +182,7 @@ def load_settings() -> Settings:
         fetch_calendars=_parse_bool("FETCH_CALENDARS", _env("FETCH_CALENDARS", "true") or "true"),
         web_workers=_web_workers(redis_url),
         trusted_proxy_hops=_trusted_proxy_hops(),
+        websocket_guard=websocket_guard,
     )
 
 

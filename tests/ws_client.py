@@ -83,6 +83,7 @@ class ReflexTab:
         self.token = str(uuid.uuid4())
         self.state: dict[str, dict[str, Any]] = {}
         self.updates: list[Update] = []
+        self.events: list[dict[str, Any]] = []  # events the server asked the page to run
         self.path = "/"
         self.params: dict[str, str] = {}
         self.local_port: int | None = None
@@ -120,7 +121,7 @@ class ReflexTab:
         if not same_token:
             self.token = str(uuid.uuid4())
         self.path, self.params = path, dict(params or {})
-        self.state, self.updates = {}, []
+        self.state, self.updates, self.events = {}, [], []
         self._http = aiohttp.ClientSession()
         client = socketio.AsyncClient(reconnection=False, http_session=self._http)
         client.on("event", self._on_update, namespace=NAMESPACE)
@@ -153,6 +154,8 @@ class ReflexTab:
 
     async def _on_update(self, data: Any) -> None:
         delta = data.get("delta", {}) if isinstance(data, dict) else {}
+        events = data.get("events", []) if isinstance(data, dict) else []
+        self.events.extend(event for event in events if isinstance(event, dict))
         for state_name, changes in delta.items():
             self.state.setdefault(state_name, {}).update(changes)
             for var, value in changes.items():
