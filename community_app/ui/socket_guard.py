@@ -13,7 +13,8 @@ before Reflex sees an event, ``GuardedEventNamespace`` (installed by ``install``
   ``query`` of strings) or that is bigger than ``MAX_ROUTER_DATA_BYTES``, and client
   variables (the hydrate's cookies) bigger than ``MAX_CLIENT_VARS_BYTES``; a boot
   event refused this way refuses the connection, so nothing is stored;
-- drops an event whose handler does not exist;
+- drops an event whose handler does not exist, or that comes from a connection that
+  gave no client token (Reflex would log it whole);
 - caps the handshake's headers (``MAX_HEADER_CHARS`` each, ``MAX_HEADERS``), which
   Reflex also keeps in the state.
 
@@ -233,7 +234,10 @@ class GuardedEventNamespace(EventNamespace):
             if token is not None and budget.should_tell():
                 await self.emit_update(StateUpdate(events=_too_fast_toast()), token)
             return False
-        if (problem := event_problem(data, is_registered_handler)) is not None:
+        problem = event_problem(data, is_registered_handler)
+        if problem is None and sid not in self.sid_to_token:
+            problem = "no client token"  # Reflex would log the whole event, unescaped
+        if problem is not None:
             self.drops.note(problem, sid, name)
             return False
         return True
@@ -258,6 +262,7 @@ def install(app: App, *, enabled: bool = True) -> GuardedEventNamespace:
         msg = "the websocket guard needs an app with state (Reflex made no event namespace)"
         raise RuntimeError(msg)
     guarded = GuardedEventNamespace(current.namespace, app)
+    guarded._token_manager = current._token_manager  # one per app (a Redis client, maybe)
     guarded.enabled = enabled
     app._event_namespace = guarded  # Reflex keeps no other reference to the old one
     app.sio.register_namespace(guarded)
