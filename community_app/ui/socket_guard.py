@@ -18,8 +18,9 @@ before Reflex sees an event, ``GuardedEventNamespace`` (installed by ``install``
   event refused this way refuses the connection, so nothing is stored;
 - drops an event whose handler does not exist, or that comes from a connection that
   gave no client token (Reflex would log it whole);
-- caps the handshake's headers (``MAX_HEADER_CHARS`` each, ``MAX_HEADERS``), which
-  Reflex also keeps in the state.
+- refuses a handshake whose client token is longer than ``MAX_TOKEN_CHARS`` and caps
+  its headers (``MAX_HEADER_CHARS`` each, ``MAX_HEADERS``), which Reflex also keeps
+  in the state.
 
 Every drop is counted; the log gets at most one line per ``LOG_WINDOW_S`` per kind of
 drop, with the count and the escaped name of the latest. Engine.IO itself closes a
@@ -36,6 +37,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +61,7 @@ MAX_ROUTER_DATA_BYTES = 8 * 1024
 MAX_CLIENT_VARS_BYTES = 16 * 1024
 MAX_HEADER_CHARS = 4096
 MAX_HEADERS = 64
+MAX_TOKEN_CHARS = 64  # the frontend's client token is a UUID (36 characters)
 EVENT_BURST = 60
 EVENTS_PER_SECOND = 20.0
 LOG_WINDOW_S = 60.0
@@ -151,6 +154,15 @@ def event_problem(data: object, known: Callable[[str], bool]) -> str | None:
     return router_data_problem(data.get("router_data", {}))
 
 
+def connection_problem(environ: dict[str, Any]) -> str | None:
+    """Why a websocket handshake must be refused, or None. The client token (a UUID the
+    frontend makes up) names the tab's state in memory, on disk and in Redis."""
+    tokens = urllib.parse.parse_qs(str(environ.get("QUERY_STRING", ""))).get("token", [])
+    if any(len(token) > MAX_TOKEN_CHARS or not token.isascii() for token in tokens):
+        return "client token too long"
+    return None
+
+
 def is_registered_handler(name: str) -> bool:
     try:
         return name in RegistrationContext.get().event_handlers
@@ -209,10 +221,16 @@ class GuardedEventNamespace(EventNamespace):
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         boot = auth.get(CompileVars.CONNECT_AUTH_EVENT) if isinstance(auth, dict) else None
-        problem = None if boot is None else event_problem(boot, is_registered_handler)
+        problem = connection_problem(environ)
+        if problem is None and boot is not None:
+            problem = event_problem(boot, is_registered_handler)
         if self.enabled and problem is not None:
             self.drops.note(problem, sid, boot.get("name") if isinstance(boot, dict) else "")
             raise SocketRefused("refused")
+        subprotocol = environ.get("HTTP_SEC_WEBSOCKET_PROTOCOL")
+        if self.enabled and subprotocol and subprotocol != REFLEX_VERSION:
+            # Reflex logs a mismatched one as it came; a client chooses it.
+            environ["HTTP_SEC_WEBSOCKET_PROTOCOL"] = escape_client_text(subprotocol, 40)
         await super().on_connect(sid, environ, auth)  # which passes the boot to on_event
 
     def _build_static_router_data(self, sid: str, environ: dict[str, Any]) -> dict[str, Any]:

@@ -220,3 +220,24 @@ def test_unknown_handlers_write_one_line_and_reports_cannot_forge_lines(
     for log in (written, control):  # the report is one escaped line on both
         assert not any(line.startswith("2026-12-08 00:00:00 ERROR") for line in log.splitlines())
         assert "boom\\n2026-12-08 00:00:00 ERROR" in log
+
+
+async def _open_with_token(served: Served, token: str) -> bool:
+    tab = ReflexTab(served.base_url)
+    tab.token = token
+    try:
+        await tab.open("/", same_token=True)
+    except (TabError, socketio.exceptions.ConnectionError):
+        return False
+    finally:
+        await tab.close()
+    return True
+
+
+def test_a_huge_client_token_is_refused(servers: dict[str, Served]) -> None:
+    # The token names the tab's state (a file name, a Redis key): a UUID is 36 characters.
+    token = "t" * 20_000
+
+    assert not run_tabs(_open_with_token(servers["guarded"], token))
+    assert run_tabs(_open_with_token(servers["unguarded"], token))  # the control
+    assert run_tabs(_open_with_token(servers["guarded"], str(uuid.uuid4())))

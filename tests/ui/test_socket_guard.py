@@ -16,6 +16,7 @@ from community_app.ui.socket_guard import (
     DropLog,
     EventBudget,
     cap_headers,
+    connection_problem,
     event_problem,
     router_data_problem,
 )
@@ -137,6 +138,16 @@ def test_headers_are_capped_in_number_and_length() -> None:
 
     assert len(capped) == MAX_HEADERS
     assert all(len(value) == MAX_HEADER_CHARS for value in capped.values())
+
+
+def test_a_handshake_with_a_huge_client_token_is_refused() -> None:
+    uuid_token = "3be518bd-b688-4051-dbd8-385d0bf723c9"
+
+    assert connection_problem({"QUERY_STRING": f"token={uuid_token}&EIO=4"}) is None
+    assert connection_problem({"QUERY_STRING": "EIO=4"}) is None  # Reflex warns, no state
+    assert connection_problem({"QUERY_STRING": "token=" + "t" * 50_000}) == (
+        "client token too long"
+    )
 
 
 def test_a_thousand_drops_write_one_line_with_the_name_escaped(
