@@ -9,6 +9,7 @@ from community_app.settings import get_settings
 from community_app.ui import socket_guard
 from community_app.ui.auth import AuthState
 from community_app.ui.components.calendar_links import CalendarLinksState
+from community_app.ui.components.embed_snippet import EmbedSnippetState
 from community_app.ui.errors import backend_exception_handler, frontend_exception_handler
 from community_app.ui.pages import (
     account,
@@ -94,6 +95,7 @@ app.add_page(
         groups.GroupPageState.load,
         group_webhooks.GroupWebhooksState.load,
         group_calendar.GroupCalendarState.load,
+        EmbedSnippetState.load,
     ],
 )
 app.add_page(

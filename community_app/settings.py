@@ -19,6 +19,7 @@ PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "
 MIN_SECRET_LENGTH = 32
 MAX_WEB_WORKERS = 32
 MAX_PROXY_HOPS = 5
+MAX_API_RATE_LIMIT = 100_000
 
 
 class SettingsError(ValueError):
@@ -43,6 +44,7 @@ class Settings:
     # The websocket limits (ui/socket_guard.py). Off only in tests that show the attacks
     # they stop still work without them; production refuses to start with them off.
     websocket_guard: bool = True
+    api_rate_limit: int = 120  # public API requests per minute per client address; 0: none
 
     @property
     def is_production(self) -> bool:
@@ -137,6 +139,16 @@ def _trusted_proxy_hops() -> int:
     return int(raw)
 
 
+def _api_rate_limit() -> int:
+    raw = _env("API_RATE_LIMIT", "120") or "120"
+    if not raw.isdigit() or int(raw) > MAX_API_RATE_LIMIT:
+        raise SettingsError(
+            f"API_RATE_LIMIT must be a number of requests per minute from 0 (no limit) "
+            f"to {MAX_API_RATE_LIMIT}, not {raw!r}"
+        )
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Read and validate the environment; raise SettingsError with a one-line reason."""
     environment = _env("APP_ENV", "development") or "development"
@@ -183,6 +195,7 @@ def load_settings() -> Settings:
         web_workers=_web_workers(redis_url),
         trusted_proxy_hops=_trusted_proxy_hops(),
         websocket_guard=websocket_guard,
+        api_rate_limit=_api_rate_limit(),
     )
 
 

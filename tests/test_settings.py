@@ -133,3 +133,15 @@ def test_the_websocket_guard_is_on_unless_a_test_turns_it_off(
     monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
     with pytest.raises(SettingsError, match="WEBSOCKET_GUARD"):
         load_settings()
+
+
+def test_the_api_rate_limit_defaults_to_120_a_minute_and_refuses_nonsense(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("API_RATE_LIMIT", raising=False)
+    assert load_settings().api_rate_limit == 120
+    monkeypatch.setenv("API_RATE_LIMIT", "0")
+    assert load_settings().api_rate_limit == 0
+    monkeypatch.setenv("API_RATE_LIMIT", "-5")
+    with pytest.raises(SettingsError, match="API_RATE_LIMIT"):
+        load_settings()
