@@ -42,6 +42,7 @@ from community_app.domain.feed_documents import (
 )
 from community_app.domain.feed_tokens import personal_feed_entries, resolve_feed_token
 from community_app.domain.models import Group, Member
+from community_app.feeds.auth_routes import auth_routes
 from community_app.feeds.rendered import (
     GZIP_MINIMUM_SIZE,
     Rendered,
@@ -306,6 +307,7 @@ def create_feeds_app() -> Starlette:
         routes=[
             Mount("/feeds", app=GZipMiddleware(feeds, minimum_size=GZIP_MINIMUM_SIZE)),
             Route("/health", health, methods=methods),
+            *auth_routes(),
             *api_routes(),
         ]
     )
