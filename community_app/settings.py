@@ -43,6 +43,9 @@ class Settings:
     web_workers: int = 1  # backend worker processes; more than one needs Redis
     trusted_proxy_hops: int = 0  # reverse proxies whose X-Forwarded-For is believed
     listen_host: str = "0.0.0.0"  # the address the server binds; loopback behind a proxy
+    # The websocket limits (ui/socket_guard.py). Off only in tests that show the attacks
+    # they stop still work without them; production refuses to start with them off.
+    websocket_guard: bool = True
     api_rate_limit: int = 120  # public API requests per minute per client address; 0: none
 
     @property
@@ -202,6 +205,9 @@ def load_settings() -> Settings:
     if not site_url.startswith(("http://", "https://")):
         raise SettingsError(f"SITE_URL must start with http:// or https://, not {site_url!r}")
     hops = _trusted_proxy_hops()
+    websocket_guard = _parse_bool("WEBSOCKET_GUARD", _env("WEBSOCKET_GUARD", "true") or "true")
+    if not websocket_guard and environment == "production":
+        raise SettingsError("WEBSOCKET_GUARD=false is for tests only, never in production")
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -217,6 +223,7 @@ def load_settings() -> Settings:
         web_workers=_web_workers(redis_url),
         trusted_proxy_hops=hops,
         listen_host=_listen_host(hops),
+        websocket_guard=websocket_guard,
         api_rate_limit=_api_rate_limit(),
     )
 

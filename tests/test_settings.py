@@ -26,6 +26,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "WEB_WORKERS",
         "TRUSTED_PROXY_HOPS",
         "LISTEN_HOST",
+        "WEBSOCKET_GUARD",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
@@ -143,6 +144,18 @@ def test_an_explicit_public_listen_address_behind_a_proxy_is_flagged(
     assert load_settings().exposes_forged_addresses
     monkeypatch.setenv("LISTEN_HOST", "localhost:80")
     with pytest.raises(SettingsError, match="LISTEN_HOST"):
+        load_settings()
+
+
+def test_the_websocket_guard_is_on_unless_a_test_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().websocket_guard
+    monkeypatch.setenv("WEBSOCKET_GUARD", "false")
+    assert not load_settings().websocket_guard
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+    with pytest.raises(SettingsError, match="WEBSOCKET_GUARD"):
         load_settings()
 
 
