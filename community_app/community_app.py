@@ -1,9 +1,9 @@
 """The Reflex app: plain HTTP routes from feeds/, pages from ui/, the background loops
-(webhook sender, scheduler)."""
+(webhook sender, mail sender, scheduler)."""
 
 import reflex as rx
 
-from community_app import calendar_import, scheduler, webhook_delivery
+from community_app import calendar_import, mail_delivery, scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.components.calendar_links import CalendarLinksState
@@ -41,6 +41,7 @@ app = rx.App(
     backend_exception_handler=backend_exception_handler,
 )
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
+app.register_lifespan_task(mail_delivery.run_mail_loop)
 app.register_lifespan_task(scheduler.run_scheduler)
 app.register_lifespan_task(calendar_import.run_import_loop)
 app.add_page(
