@@ -67,6 +67,12 @@ def _pager() -> rx.Component:
             disabled=~MailboxState.has_next,
             variant="outline",
         ),
+        rx.button(
+            tr("mail.admin.refresh"),
+            on_click=MailboxState.refresh,
+            variant="ghost",
+            id="mail-refresh",
+        ),
         spacing="3",
     )
 
