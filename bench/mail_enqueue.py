@@ -63,7 +63,7 @@ def _one(
         if mail:
             member = session.get(Member, member_id)
             assert member is not None
-            context = {"group_name": slug, "approved": True, "group_url": f"{SITE.url}/events"}
+            context = {"group_name": slug, "approved": True, "group_path": "/events"}
             enqueue_mail(
                 session,
                 member=member,

@@ -23,7 +23,7 @@ from tests.factories import make_member
 pytestmark = pytest.mark.integration
 
 SITE = "https://tsudoi.example"
-DECIDED = {"group_name": "子育て", "approved": True, "group_url": f"{SITE}/groups/k"}
+DECIDED = {"group_name": "子育て", "approved": True, "group_path": "/groups/k"}
 
 
 def _send(method: str, path: str, **kwargs: object) -> httpx.Response:
