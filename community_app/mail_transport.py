@@ -64,6 +64,7 @@ class SendOutcome:
     permanent: bool = False  # give up now instead of retrying
     recipient_refused: bool = False  # the address itself was refused for good (5xx)
     error: str = ""
+    attempted: bool = True  # False: not tried (the round ran out of time)
 
 
 def envelope_address(mail_from: str) -> str:
