@@ -1,10 +1,10 @@
 """The Reflex app: plain HTTP routes from feeds/, pages from ui/, the background loops
-(webhook sender, scheduler)."""
+(webhook sender, mail sender, scheduler)."""
 
 import reflex as rx
 from reflex.istate.manager.disk import StateManagerDisk
 
-from community_app import calendar_import, scheduler, webhook_delivery
+from community_app import calendar_import, mail_delivery, scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
 from community_app.security_headers import security_headers
 from community_app.session_cookie import hide_from_page_state
@@ -16,6 +16,7 @@ from community_app.ui.components.embed_snippet import EmbedSnippetState
 from community_app.ui.errors import backend_exception_handler, frontend_exception_handler
 from community_app.ui.pages import (
     account,
+    account_mail,
     admin,
     attendees,
     audit,
@@ -33,6 +34,8 @@ from community_app.ui.pages import (
     idea_settings,
     ideas,
     login,
+    mailbox,
+    mailbox_parts,
     my_calendar,
     notifications,
     proposals,
@@ -60,6 +63,7 @@ if type(app._state_manager) is StateManagerDisk:
 # Limits per websocket connection: events per second, sizes, unknown handlers.
 socket_guard.install(app, enabled=get_settings().websocket_guard)
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
+app.register_lifespan_task(mail_delivery.run_mail_loop)
 app.register_lifespan_task(scheduler.run_scheduler)
 app.register_lifespan_task(calendar_import.run_import_loop)
 app.add_page(
@@ -91,7 +95,7 @@ app.add_page(
     account.account_page,
     route="/account",
     title=TITLE,
-    on_load=[AuthState.refresh, account.AccountState.load],
+    on_load=[AuthState.refresh, account.AccountState.load, account_mail.MailSettingsState.load],
 )
 app.add_page(
     groups.groups_page,
@@ -116,6 +120,12 @@ app.add_page(
     route="/admin",
     title=TITLE,
     on_load=[AuthState.refresh, admin.AdminState.load],
+)
+app.add_page(
+    mailbox_parts.mailbox_page,
+    route=mailbox.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, mailbox.MailboxState.load],
 )
 app.add_page(
     event_form.event_form_page,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +30,24 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Where mail goes (``SMTP_URL``). ``implicit_tls`` for smtps:// (port 465); plain
+    smtp:// upgrades with STARTTLS when the server offers it, and must when a password
+    is to be sent. The password never appears in ``repr`` or messages."""
+
+    host: str
+    port: int
+    implicit_tls: bool
+    username: str = ""
+    password: str = field(default="", repr=False)
+
+    def redacted(self) -> str:
+        scheme = "smtps" if self.implicit_tls else "smtp"
+        user = f"{self.username}:***@" if self.username else ""
+        return f"{scheme}://{user}{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class Settings:
     environment: str
     database_url: str
@@ -43,6 +63,11 @@ class Settings:
     web_workers: int = 1  # backend worker processes; more than one needs Redis
     trusted_proxy_hops: int = 0  # reverse proxies whose X-Forwarded-For is believed
     listen_host: str = "0.0.0.0"  # the address the server binds; loopback behind a proxy
+    site_name: str = "Tsudoi"  # prefixed to every mail subject, shown in mail footers
+    smtp: SmtpSettings | None = None  # None: mails are kept in the admin mailbox
+    mail_from: str = ""  # the From header: "Name <address>" or an address
+    dkim_private_key_file: Path | None = None
+    dkim_selector: str = ""
     # The websocket limits (ui/socket_guard.py). Off only in tests that show the attacks
     # they stop still work without them; production refuses to start with them off.
     websocket_guard: bool = True
@@ -166,6 +191,61 @@ def _listen_host(trusted_proxy_hops: int) -> str:
         ) from error
 
 
+def parse_smtp_url(raw: str) -> SmtpSettings:
+    """``smtp://user:pass@host:587`` or ``smtps://host:465``; one-line errors that never
+    repeat the password."""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise SettingsError(
+            "SMTP_URL must start with smtp:// or smtps:// (e.g. smtp://user:pass@host:587)"
+        )
+    try:
+        port = parts.port
+        host = parts.hostname
+    except ValueError:
+        raise SettingsError(
+            "SMTP_URL has a malformed port (e.g. smtp://user:pass@host:587)"
+        ) from None
+    if not host or parts.path not in {"", "/"} or parts.query or parts.fragment:
+        raise SettingsError(
+            "SMTP_URL must be smtp://user:pass@host:port with nothing after the port"
+        )
+    implicit_tls = parts.scheme == "smtps"
+    return SmtpSettings(
+        host=host,
+        port=port or (465 if implicit_tls else 587),
+        implicit_tls=implicit_tls,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+    )
+
+
+def _mail_from(smtp: SmtpSettings | None, site_url: str) -> str:
+    raw = _env("MAIL_FROM")
+    if raw is None:
+        if smtp is not None:
+            raise SettingsError(
+                "MAIL_FROM must be set with SMTP_URL, e.g. MAIL_FROM='Tsudoi <noreply@example.org>'"
+            )
+        return f"noreply@{urlsplit(site_url).hostname or 'localhost'}"
+    _name, address = parseaddr(raw)
+    if "\r" in raw or "\n" in raw or "@" not in address or "." not in address.split("@")[-1]:
+        raise SettingsError(f"MAIL_FROM must be an address like noreply@example.org, not {raw!r}")
+    return raw
+
+
+def _dkim() -> tuple[Path | None, str]:
+    key_file, selector = _env("DKIM_PRIVATE_KEY_FILE"), _env("DKIM_SELECTOR", "") or ""
+    if key_file is None:
+        return None, ""
+    path = Path(key_file)
+    if not path.is_file():
+        raise SettingsError(f"DKIM_PRIVATE_KEY_FILE {key_file!r} is not a readable file")
+    if not selector.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise SettingsError("DKIM_SELECTOR must be set with DKIM_PRIVATE_KEY_FILE (e.g. tsudoi)")
+    return path, selector
+
+
 def _api_rate_limit() -> int:
     raw = _env("API_RATE_LIMIT", "120") or "120"
     if not raw.isdigit() or int(raw) > MAX_API_RATE_LIMIT:
@@ -205,6 +285,9 @@ def load_settings() -> Settings:
     if not site_url.startswith(("http://", "https://")):
         raise SettingsError(f"SITE_URL must start with http:// or https://, not {site_url!r}")
     hops = _trusted_proxy_hops()
+    smtp_url = _env("SMTP_URL")
+    smtp = parse_smtp_url(smtp_url) if smtp_url else None
+    dkim_key_file, dkim_selector = _dkim()
     websocket_guard = _parse_bool("WEBSOCKET_GUARD", _env("WEBSOCKET_GUARD", "true") or "true")
     if not websocket_guard and environment == "production":
         raise SettingsError("WEBSOCKET_GUARD=false is for tests only, never in production")
@@ -223,9 +306,21 @@ def load_settings() -> Settings:
         web_workers=_web_workers(redis_url),
         trusted_proxy_hops=hops,
         listen_host=_listen_host(hops),
+        site_name=_site_name(),
+        smtp=smtp,
+        mail_from=_mail_from(smtp, site_url),
+        dkim_private_key_file=dkim_key_file,
+        dkim_selector=dkim_selector,
         websocket_guard=websocket_guard,
         api_rate_limit=_api_rate_limit(),
     )
+
+
+def _site_name() -> str:
+    name = _env("SITE_NAME", "Tsudoi") or "Tsudoi"
+    if len(name) > 60 or any(ord(char) < 32 for char in name):
+        raise SettingsError("SITE_NAME must be one line of at most 60 characters")
+    return name
 
 
 @lru_cache(maxsize=1)

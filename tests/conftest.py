@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 
 import community_app.domain.models  # noqa: F401  (registers the tables)
 from tests.databases import BACKENDS, temporary_database
+from tests.mail_server import MailServer, running_mail_server
 
 # Tests never read the developer's data/ folder or .env: pin a harmless environment.
 os.environ.setdefault("APP_ENV", "test")
@@ -73,3 +74,10 @@ def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[En
     migrate()
     yield get_engine()
     reset_configuration()
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives (tests/mail_server.py)."""
+    with running_mail_server() as server:
+        yield server

@@ -51,6 +51,7 @@ def enum_column(
     default: StrEnum | None = None,
     nullable: bool = False,
     name: str | None = None,
+    primary_key: bool = False,
 ) -> sa.Column[Any]:
     """A VARCHAR column with a named CHECK constraint listing the enum's values.
 
@@ -68,4 +69,5 @@ def enum_column(
         ),
         nullable=nullable,
         default=default,
+        primary_key=primary_key,
     )

@@ -115,3 +115,25 @@ class WebhookKind(StrEnum):
     SLACK = "slack"
     DISCORD = "discord"
     JSON = "json"
+
+
+class MailCategory(StrEnum):
+    """What a mail is about; members turn each category off except ``account``."""
+
+    ACCOUNT = "account"  # verification, password reset, address change: always sent
+    PARTICIPATION = "participation"  # RSVP confirmations, waitlist, lottery, approval
+    EVENT_CHANGES = "event_changes"  # an event the member has a place in changed
+    PROPOSALS = "proposals"  # decisions on the member's proposals
+    IDEAS = "ideas"  # ideas the member supports or joined
+
+    @classmethod
+    def optional(cls) -> tuple[MailCategory, ...]:
+        """The categories a member may unsubscribe from, in the order shown."""
+        return tuple(category for category in cls if category is not cls.ACCOUNT)
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"  # waiting for the delivery loop (or for a retry)
+    SENT = "sent"  # accepted by the SMTP server
+    FAILED = "failed"  # given up: refused permanently or too many failed tries
+    HELD = "held"  # kept in the admin mailbox: no SMTP server is configured

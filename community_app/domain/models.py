@@ -18,6 +18,8 @@ from community_app.domain.enums import (
     IdeaStatus,
     IdeaSupportKind,
     JoinPolicy,
+    MailCategory,
+    MailStatus,
     MembershipStatus,
     NotificationKind,
     RecapLinkKind,
@@ -65,6 +67,12 @@ class Member(SQLModel, table=True):
     timezone: str = Field(default="Asia/Tokyo", max_length=64)
     is_admin: bool = Field(default=False)
     is_disabled: bool = Field(default=False)
+    # Set when an SMTP server refused the address for good (5xx): no mail goes to it
+    # until the member changes their address (which clears both fields).
+    email_undeliverable_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True)
+    )
+    email_undeliverable_reason: str = Field(default="", max_length=300)
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -465,3 +473,49 @@ class AuditLogEntry(SQLModel, table=True):
     target_id: int | None = Field(default=None)
     detail: str = Field(default="")
     at: datetime = Field(default_factory=utcnow, sa_column=utc_column(index=True))
+
+
+class MailOptOut(SQLModel, table=True):
+    """A member turned off the mails of one category (the bell still shows them)."""
+
+    __tablename__ = "mail_opt_outs"
+
+    member_id: int = Field(foreign_key="members.id", ondelete="CASCADE", primary_key=True)
+    category: MailCategory = Field(sa_column=enum_column(MailCategory, primary_key=True))
+    created_at: datetime = _created()
+
+
+class MailMessage(SQLModel, table=True):
+    """One rendered mail to one address: an outbox row written in the transaction of the
+    change it reports, sent by ``community_app.mail_delivery`` (or held for the admin
+    mailbox when no SMTP server is configured). Rendered once, so a retry sends the same
+    bytes and the mailbox shows exactly what went out."""
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (
+        sa.Index(None, "status", "next_attempt_at"),
+        sa.Index(None, "created_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int | None = _fk("members.id", nullable=True, ondelete="SET NULL")
+    to_address: str = Field(max_length=254)
+    to_name: str = Field(default="", max_length=80)
+    locale: str = Field(default="ja", max_length=8)
+    kind: str = Field(max_length=40)  # a MailKind value (no CHECK: kinds are added often)
+    category: MailCategory = Field(sa_column=enum_column(MailCategory))
+    message_id: str = Field(max_length=255, unique=True)  # the Message-ID header, <...>
+    subject: str = Field(max_length=300)  # with the site name, one line
+    text_body: str = Field(default="")
+    html_body: str = Field(default="")
+    calendar_method: str = Field(default="", max_length=16)  # REQUEST / CANCEL, or ""
+    calendar_ics: str = Field(default="")  # the text/calendar part, or ""
+    list_unsubscribe_url: str = Field(default="", max_length=500)  # "" for account mails
+    status: MailStatus = Field(
+        default=MailStatus.QUEUED, sa_column=enum_column(MailStatus, default=MailStatus.QUEUED)
+    )
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _created()
+    last_error: str = Field(default="", max_length=500)
+    created_at: datetime = _created()
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

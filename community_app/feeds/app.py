@@ -1,5 +1,6 @@
 """The Starlette app mounted into Reflex with ``api_transformer``: calendar feeds,
-``/health``, and the open-data API and widget of ``community_app.api``.
+``/health``, the open-data API and widget of ``community_app.api``, and the
+one-click mail unsubscribe (``mail_routes``).
 
 Endpoints are plain ``def`` functions: Starlette runs them in a thread pool, so the
 blocking database work never stalls the event loop that serves the websocket. Each
@@ -42,6 +43,7 @@ from community_app.domain.feed_documents import (
 )
 from community_app.domain.feed_tokens import personal_feed_entries, resolve_feed_token
 from community_app.domain.models import Group, Member
+from community_app.feeds import mail_routes
 from community_app.feeds.auth_routes import auth_routes
 from community_app.feeds.rendered import (
     GZIP_MINIMUM_SIZE,
@@ -307,6 +309,7 @@ def create_feeds_app() -> Starlette:
         routes=[
             Mount("/feeds", app=GZipMiddleware(feeds, minimum_size=GZIP_MINIMUM_SIZE)),
             Route("/health", health, methods=methods),
+            *mail_routes.ROUTES,
             *auth_routes(),
             *api_routes(),
         ]
