@@ -18,8 +18,10 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from community_app.domain import participation_mail
 from community_app.domain.enums import EventStatus, NotificationKind, RsvpStatus, TierAllocation
 from community_app.domain.errors import DomainError, NotFound
+from community_app.domain.mail_kinds import MailKind
 from community_app.domain.models import Event, ParticipationTier, Rsvp
 from community_app.domain.notifications import notify
 from community_app.domain.permissions import Actor, can_review_proposals, is_signed_in, require
@@ -124,6 +126,9 @@ def promote_waitlist(session: Session, *, tier: ParticipationTier, now: datetime
             message_en=f"A place freed up: you are going to “{title}”.",
             now=now,
         )
+        participation_mail.mail_seats_given(
+            session, tier=tier, kind=MailKind.RSVP_PROMOTED, member_ids=promoted, now=now
+        )
     session.flush()
     return promoted
 
@@ -201,7 +206,11 @@ def rsvp(
     row.queued_at, row.updated_at, row.checked_in_at = now, now, None
     session.add(row)
     session.flush()
-    return _outcome(session, row)
+    outcome = _outcome(session, row)
+    participation_mail.mail_rsvp_outcome(
+        session, rsvp=row, was_seated=False, position=outcome.position, now=now
+    )
+    return outcome
 
 
 def cancel_rsvp(session: Session, *, actor: Actor, event_id: int, now: datetime) -> None:
@@ -215,7 +224,11 @@ def cancel_rsvp(session: Session, *, actor: Actor, event_id: int, now: datetime)
     event = session.get(Event, event_id)
     if event is not None and event.ends_at <= now:
         raise DomainError("event_over")
+    was_seated = existing.status in SEATED
     release(session, rsvp=existing, now=now)
+    participation_mail.mail_rsvp_change(
+        session, kind=MailKind.RSVP_CANCELLED, rsvp=existing, was_seated=was_seated, now=now
+    )
 
 
 def release(
@@ -249,13 +262,18 @@ def switch_tier(
     if target.id == existing.tier_id:
         return _outcome(session, existing)
     _check_window(target, now)
+    was_seated = existing.status in SEATED
     release(session, rsvp=existing, now=now)
     status = _arrival_status(session, target)
     existing.tier_id, existing.status, existing.queued_at = target.id or 0, status, now
     existing.updated_at = now
     session.add(existing)
     session.flush()
-    return _outcome(session, existing)
+    outcome = _outcome(session, existing)
+    participation_mail.mail_rsvp_outcome(
+        session, rsvp=existing, was_seated=was_seated, position=outcome.position, now=now
+    )
+    return outcome
 
 
 def check_capacity_change(
