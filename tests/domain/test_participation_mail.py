@@ -12,10 +12,11 @@ from icalendar import Calendar
 from sqlmodel import Session, col, select
 
 from community_app.domain.attendees import decide_pending, move_attendee, remove_attendee
-from community_app.domain.calendar import event_feed_entry
+from community_app.domain.calendar import event_feed_entry, event_url
 from community_app.domain.enums import EventStatus, MailCategory, RsvpStatus, TierAllocation
 from community_app.domain.event_editing import update_event
 from community_app.domain.feed_tokens import personal_feed_entries
+from community_app.domain.idea_events import turn_idea_into_event
 from community_app.domain.lottery import draw_lottery
 from community_app.domain.mail_kinds import MailKind
 from community_app.domain.mail_preferences import set_mail_preference
@@ -26,6 +27,7 @@ from community_app.domain.review import form_values
 from community_app.domain.rsvps import cancel_rsvp, rsvp
 from community_app.settings import get_settings
 from tests.domain.group_world import World, build_world
+from tests.domain.idea_world import group_members, make_idea, support_by
 from tests.domain.proposal_world import make_proposal
 from tests.domain.test_query_counts import counted
 from tests.factories import START, make_member
@@ -33,6 +35,7 @@ from tests.factories import START, make_member
 pytestmark = pytest.mark.unit
 R = RsvpStatus
 JOIN = "https://meet.example.com/secret-room"
+SITE_URL = "https://tsudoi.example"
 
 
 @pytest.fixture(autouse=True)
@@ -449,3 +452,28 @@ def test_mailing_thirty_members_about_a_change_reads_as_much_as_mailing_one(
         )
 
     assert len(statements[30]) == len(statements[1])
+
+
+def test_supporters_and_joiners_hear_by_mail_when_the_idea_is_published_as_an_event(
+    session: Session, now: datetime
+) -> None:
+    world = build_world(session)
+    idea = make_idea(session, world, now)
+    supporters = group_members(session, world, 2)
+    support_by(session, idea, supporters, now)
+    set_mail_preference(
+        session, member_id=supporters[1].id, category="ideas", enabled=False, now=now
+    )
+    organiser = world.actor(session, "organiser")
+    ref = turn_idea_into_event(session, actor=organiser, idea_id=idea.id, now=now)
+    event = session.get(Event, ref.event_id)
+    event.starts_at, event.ends_at = START + timedelta(days=3), START + timedelta(days=3, hours=2)
+
+    change_status(session, actor=organiser, event_id=ref.event_id, to=EventStatus.APPROVED, now=now)
+
+    mails = session.exec(select(MailMessage).where(MailMessage.kind == "idea_scheduled")).all()
+    assert sorted(m.member_id for m in mails) == sorted([world.member.id, supporters[0].id])
+    mail = next(m for m in mails if m.member_id == supporters[0].id)
+    assert mail.category is MailCategory.IDEAS and event_url(SITE_URL, ref.slug) in mail.text_body
+    assert idea.title in mail.subject and mail.calendar_ics == ""
+    assert JOIN not in _everything(mail)
