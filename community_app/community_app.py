@@ -10,6 +10,7 @@ from community_app.ui.components.calendar_links import CalendarLinksState
 from community_app.ui.errors import backend_exception_handler
 from community_app.ui.pages import (
     account,
+    account_mail,
     admin,
     attendees,
     audit,
@@ -27,6 +28,8 @@ from community_app.ui.pages import (
     idea_settings,
     ideas,
     login,
+    mailbox,
+    mailbox_parts,
     my_calendar,
     notifications,
     proposals,
@@ -73,7 +76,7 @@ app.add_page(
     account.account_page,
     route="/account",
     title=TITLE,
-    on_load=[AuthState.refresh, account.AccountState.load],
+    on_load=[AuthState.refresh, account.AccountState.load, account_mail.MailSettingsState.load],
 )
 app.add_page(
     groups.groups_page,
@@ -97,6 +100,12 @@ app.add_page(
     route="/admin",
     title=TITLE,
     on_load=[AuthState.refresh, admin.AdminState.load],
+)
+app.add_page(
+    mailbox_parts.mailbox_page,
+    route=mailbox.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, mailbox.MailboxState.load],
 )
 app.add_page(
     event_form.event_form_page,

@@ -14,10 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import ColumnElement, Engine, update
 from sqlmodel import col, select
 
 from community_app.db import write_session
@@ -104,15 +105,29 @@ def _outgoing(row: MailMessage) -> OutgoingMail:
     )
 
 
-def claim_due(*, now: datetime, limit: int, engine: Engine | None = None) -> list[OutgoingMail]:
-    """Take up to ``limit`` queued messages due at ``now``, oldest first, and lease them."""
+def _due(now: datetime, mail_ids: Collection[int] | None) -> list[ColumnElement[bool]]:
+    conditions = [
+        col(MailMessage.status) == MailStatus.QUEUED,
+        col(MailMessage.next_attempt_at) <= now,
+    ]
+    if mail_ids is not None:
+        conditions.append(col(MailMessage.id).in_(mail_ids))
+    return conditions
+
+
+def claim_due(
+    *,
+    now: datetime,
+    limit: int,
+    engine: Engine | None = None,
+    mail_ids: Collection[int] | None = None,
+) -> list[OutgoingMail]:
+    """Take up to ``limit`` queued messages due at ``now`` (of ``mail_ids`` when
+    given), oldest first, and lease them."""
     with write_session(engine) as session:
         rows = session.exec(
             select(MailMessage)
-            .where(
-                MailMessage.status == MailStatus.QUEUED,
-                col(MailMessage.next_attempt_at) <= now,
-            )
+            .where(*_due(now, mail_ids))
             .order_by(col(MailMessage.next_attempt_at), col(MailMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -123,15 +138,14 @@ def claim_due(*, now: datetime, limit: int, engine: Engine | None = None) -> lis
         return [_outgoing(row) for row in rows]
 
 
-def hold_due(*, now: datetime, engine: Engine | None = None) -> int:
+def hold_due(
+    *, now: datetime, engine: Engine | None = None, mail_ids: Collection[int] | None = None
+) -> int:
     """No SMTP server: keep every due queued message for the admin mailbox."""
     with write_session(engine) as session:
         result = session.exec(
             update(MailMessage)
-            .where(
-                col(MailMessage.status) == MailStatus.QUEUED,
-                col(MailMessage.next_attempt_at) <= now,
-            )
+            .where(*_due(now, mail_ids))
             .values(status=MailStatus.HELD, last_error="")
         )
         return int(result.rowcount or 0)
@@ -183,13 +197,20 @@ def record_outcomes(
 
 
 async def deliver_due(
-    *, now: datetime, sender: Sender | None, engine: Engine | None = None, limit: int = BATCH
+    *,
+    now: datetime,
+    sender: Sender | None,
+    engine: Engine | None = None,
+    limit: int = BATCH,
+    mail_ids: Collection[int] | None = None,
 ) -> MailReport:
     """One round: send what is due (or hold it when ``sender`` is None)."""
     if sender is None:
-        held = await asyncio.to_thread(hold_due, now=now, engine=engine)
+        held = await asyncio.to_thread(hold_due, now=now, engine=engine, mail_ids=mail_ids)
         return MailReport(held=held)
-    mails = await asyncio.to_thread(claim_due, now=now, limit=limit, engine=engine)
+    mails = await asyncio.to_thread(
+        claim_due, now=now, limit=limit, engine=engine, mail_ids=mail_ids
+    )
     if not mails:
         return MailReport()
     outcomes = await asyncio.to_thread(send_all, mails, sender)

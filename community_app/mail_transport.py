@@ -120,7 +120,8 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def _connect(settings: SmtpSettings, timeout: float) -> smtplib.SMTP:
+def connect(settings: SmtpSettings, timeout: float) -> smtplib.SMTP:
+    """An open, greeted (and logged-in) connection; raises on any failure."""
     context = ssl.create_default_context()
     if settings.implicit_tls:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -174,7 +175,7 @@ class SmtpSession:
         self._smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpSession:
-        self._smtp = _connect(self._settings, self._timeout)
+        self._smtp = connect(self._settings, self._timeout)
         return self
 
     def __exit__(

@@ -27,7 +27,7 @@ from tests.mail_server import MAIL_FROM, MailServer, running_mail_server
 
 pytestmark = pytest.mark.integration
 
-DECIDED = {"group_name": "子育て", "approved": True, "group_url": f"{SITE.url}/groups/k"}
+DECIDED = {"group_name": "子育て", "approved": True, "group_path": "/groups/k"}
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tsudoi//EN\r\nMETHOD:REQUEST\r\n"
     b"BEGIN:VEVENT\r\nUID:event-1@tsudoi.example\r\nSEQUENCE:2\r\n"

@@ -23,7 +23,7 @@ SAMPLES: dict[MailKind, dict[str, Any]] = {
     MailKind.MEMBERSHIP_DECIDED: {
         "group_name": HOSTILE,
         "approved": True,
-        "group_url": "https://tsudoi.example/groups/kosodate",
+        "group_path": "/groups/kosodate",
     },
     **PARTICIPATION_SAMPLES,
 }

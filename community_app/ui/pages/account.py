@@ -21,6 +21,7 @@ from community_app.ui.components.forms import (
 )
 from community_app.ui.components.layout import layout
 from community_app.ui.locale import tr
+from community_app.ui.pages.account_mail import mail_settings_card
 from community_app.ui.policy import Access, handler
 
 
@@ -183,6 +184,7 @@ def account_page() -> rx.Component:
             _profile_form(),
             rx.link(tr("account.my_calendar"), href="/calendar", id="my-calendar-link"),
             _password_form(),
+            mail_settings_card(),
             rx.button(
                 tr("auth.logout"), on_click=AuthState.log_out, variant="outline", id="logout-button"
             ),
