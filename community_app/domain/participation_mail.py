@@ -61,8 +61,9 @@ def invitation_for(*, was_seated: bool, status: RsvpStatus) -> Invitation:
 
 def _members(session: Session, ids: Iterable[int]) -> dict[int, Member]:
     wanted = sorted(set(ids))
-    if not wanted:
-        return {}
+    if len(wanted) < 2:  # one member is often loaded already: no query then
+        found = [session.get(Member, member_id) for member_id in wanted]
+        return {member.id: member for member in found if member and member.id is not None}
     rows = session.exec(select(Member).where(col(Member.id).in_(wanted))).all()
     return {member.id: member for member in rows if member.id is not None}
 
