@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from community_app.domain import ideas, participation_mail, webhooks
+from community_app.domain import ideas, news_mail, webhooks
 from community_app.domain.enums import (
     EventStatus,
     GroupRole,
@@ -35,14 +35,9 @@ def _members_with(session: Session, event_id: int, statuses: tuple[RsvpStatus, .
     )
 
 
-def concerned_member_ids(session: Session, event_id: int) -> list[int]:
-    """Members going, waitlisted or awaiting approval for the event."""
-    return _members_with(session, event_id, CONCERNED_RSVPS)
-
-
 def concerned_rsvps(session: Session, event_id: int) -> list[tuple[int, RsvpStatus]]:
-    """The concerned members with their RSVP status (the status decides the mail's join
-    URL and calendar invitation)."""
+    """Members going, waitlisted or awaiting approval for the event, with their status
+    (it decides the mail's join URL and calendar invitation)."""
     rows = session.exec(
         select(Rsvp.member_id, Rsvp.status).where(
             Rsvp.event_id == event_id, col(Rsvp.status).in_(CONCERNED_RSVPS)
@@ -115,7 +110,7 @@ def announce_status(
             now=now,
         )
         if event.proposer_id != actor.member_id:
-            participation_mail.mail_proposal_decided(
+            news_mail.mail_proposal_decided(
                 session, event=event, member_id=event.proposer_id, now=now
             )
     if to == S.CANCELLED:
@@ -130,7 +125,7 @@ def announce_status(
             except_member_id=actor.member_id,
             now=now,
         )
-        participation_mail.mail_event_news(
+        news_mail.mail_event_news(
             session,
             event=event,
             kind=MailKind.EVENT_CANCELLED,
@@ -162,7 +157,7 @@ def announce_change(
         except_member_id=actor.member_id,
         now=now,
     )
-    participation_mail.mail_event_news(
+    news_mail.mail_event_news(
         session,
         event=event,
         kind=MailKind.EVENT_CHANGED,

@@ -21,7 +21,7 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from community_app.domain import participation_mail
+from community_app.domain import news_mail
 from community_app.domain.audit import record_audit
 from community_app.domain.enums import (
     EventStatus,
@@ -246,7 +246,7 @@ def on_event_status(session: Session, *, actor: Actor, event: Event, now: dateti
         if idea.status != I.SCHEDULED:
             _move(session, actor=actor, idea=idea, to=I.SCHEDULED, now=now)
         told = [idea.author_id or 0, *participant_ids(session, idea.id or 0)]
-        participation_mail.mail_idea_scheduled(
+        news_mail.mail_idea_scheduled(
             session,
             idea=idea,
             event=event,

@@ -29,6 +29,7 @@ class MailKind(StrEnum):
     RSVP_CANCELLED = "rsvp_cancelled"  # the member's own cancellation
     RSVP_REMOVED = "rsvp_removed"  # an organiser took the member off the event
     RSVP_MOVED = "rsvp_moved"  # an organiser moved the member to another tier
+    SERIES_JOINED = "series_joined"  # "join every occurrence": one mail for all dates
     EVENT_CHANGED = "event_changed"  # a material change of an event they take part in
     EVENT_CANCELLED = "event_cancelled"
     PROPOSAL_DECIDED = "proposal_decided"  # approved, declined or changes requested
@@ -53,6 +54,7 @@ CATEGORIES: dict[MailKind, MailCategory] = {
             MailKind.RSVP_CANCELLED,
             MailKind.RSVP_REMOVED,
             MailKind.RSVP_MOVED,
+            MailKind.SERIES_JOINED,
         )
     },
     MailKind.EVENT_CHANGED: MailCategory.EVENT_CHANGES,

@@ -31,7 +31,7 @@ from community_app.domain.mail import (
     opted_out_of,
 )
 from community_app.domain.mail_kinds import MailKind, category_of
-from community_app.domain.models import Event, Group, Member, ParticipationTier, ProjectIdea, Rsvp
+from community_app.domain.models import Event, Group, Member, ParticipationTier, Rsvp
 
 R = RsvpStatus
 Invitation = Literal["REQUEST", "CANCEL", ""]
@@ -242,59 +242,38 @@ def mail_lottery_waitlisted(
     )
 
 
-def mail_event_news(
+def mail_series_joined(
     session: Session,
     *,
-    event: Event,
-    kind: MailKind,
-    rsvps: Iterable[tuple[int, RsvpStatus]],
+    member_id: int,
+    outcomes: list[tuple[Event, Any]],
+    skipped: int,
     now: datetime,
-    facts: Mapping[str, Any] | None = None,
-    except_member_id: int | None = None,
 ) -> int:
-    """An event changed materially, or was cancelled: every member with a place hears
-    it; those going get the updated invitation (or its CANCEL)."""
-    method: Invitation = "CANCEL" if event.status == EventStatus.CANCELLED else "REQUEST"
-    recipients = [
-        Recipient(member_id, status, method if status in HOLDS_A_SEAT else "")
-        for member_id, status in rsvps
+    """One mail for a "join every occurrence": each date with where the member landed
+    (an invitation per date would be one mail per week; the personal feed carries them
+    all). ``outcomes`` pairs each joined occurrence with its ``RsvpOutcome``."""
+    if not outcomes:
+        return 0
+    from community_app.domain.calendar import event_url
+
+    site = current_site()
+    dates = [
+        {
+            "starts_at": event.starts_at,
+            "ends_at": event.ends_at,
+            "timezone": event.timezone,
+            "status": outcome.status.value,
+            "position": outcome.position,
+            "url": event_url(site.url, event.slug),
+        }
+        for event, outcome in outcomes
     ]
+    facts = {"dates": dates, "skipped": skipped, "feed_url": f"{site.url}/account"}
     return mail_about_event(
         session,
-        event=event,
-        kind=kind,
-        recipients=recipients,
+        event=outcomes[0][0],
+        kind=MailKind.SERIES_JOINED,
+        recipients=[Recipient(member_id, facts=facts)],
         now=now,
-        facts=facts,
-        except_member_id=except_member_id,
-    )
-
-
-def mail_proposal_decided(session: Session, *, event: Event, member_id: int, now: datetime) -> int:
-    """The proposer hears the decision on their proposal, with the reason."""
-    recipient = Recipient(member_id, facts={"decision": event.status.value})
-    return mail_about_event(
-        session, event=event, kind=MailKind.PROPOSAL_DECIDED, recipients=[recipient], now=now
-    )
-
-
-def mail_idea_scheduled(
-    session: Session,
-    *,
-    idea: ProjectIdea,
-    event: Event,
-    member_ids: Iterable[int],
-    now: datetime,
-    except_member_id: int | None = None,
-) -> int:
-    """Supporters and joiners of ``idea`` hear that it became a published event."""
-    facts = {"idea_title": idea.title}
-    recipients = [Recipient(member_id, facts=facts) for member_id in member_ids if member_id]
-    return mail_about_event(
-        session,
-        event=event,
-        kind=MailKind.IDEA_SCHEDULED,
-        recipients=recipients,
-        now=now,
-        except_member_id=except_member_id,
     )

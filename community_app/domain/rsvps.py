@@ -181,10 +181,17 @@ def _arrival_status(session: Session, tier: ParticipationTier) -> RsvpStatus:
 
 
 def rsvp(
-    session: Session, *, actor: Actor, event_id: int, tier_id: int, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    event_id: int,
+    tier_id: int,
+    now: datetime,
+    mail: bool = True,
 ) -> RsvpOutcome:
     """Sign up for a tier of a published event. A second click on the same tier changes
-    nothing; another tier of the same event switches (see ``switch_tier``)."""
+    nothing; another tier of the same event switches (see ``switch_tier``). ``mail``
+    False leaves the member's confirmation to the caller (a series sends one)."""
     require(is_signed_in(actor))
     assert actor.member_id is not None
     event = _open_event(session, event_id, now)
@@ -196,7 +203,9 @@ def rsvp(
     if existing is not None and existing.status in ACTIVE:
         if existing.tier_id == tier.id:
             return _outcome(session, existing)
-        return switch_tier(session, actor=actor, event_id=event.id, tier_id=tier.id, now=now)
+        return switch_tier(
+            session, actor=actor, event_id=event.id, tier_id=tier.id, now=now, mail=mail
+        )
     _check_window(tier, now)
     status = _arrival_status(session, tier)
     row = existing or Rsvp(
@@ -207,9 +216,10 @@ def rsvp(
     session.add(row)
     session.flush()
     outcome = _outcome(session, row)
-    participation_mail.mail_rsvp_outcome(
-        session, rsvp=row, was_seated=False, position=outcome.position, now=now
-    )
+    if mail:
+        participation_mail.mail_rsvp_outcome(
+            session, rsvp=row, was_seated=False, position=outcome.position, now=now
+        )
     return outcome
 
 
@@ -246,7 +256,13 @@ def release(
 
 
 def switch_tier(
-    session: Session, *, actor: Actor, event_id: int, tier_id: int, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    event_id: int,
+    tier_id: int,
+    now: datetime,
+    mail: bool = True,
 ) -> RsvpOutcome:
     """Move one's RSVP to another tier of the same event: the old seat is released (and
     given to that waitlist's head); the new tier is joined at the back of its queue."""
@@ -270,9 +286,10 @@ def switch_tier(
     session.add(existing)
     session.flush()
     outcome = _outcome(session, existing)
-    participation_mail.mail_rsvp_outcome(
-        session, rsvp=existing, was_seated=was_seated, position=outcome.position, now=now
-    )
+    if mail:
+        participation_mail.mail_rsvp_outcome(
+            session, rsvp=existing, was_seated=was_seated, position=outcome.position, now=now
+        )
     return outcome
 
 
@@ -314,6 +331,7 @@ def join_every_occurrence(
         .order_by(col(Event.starts_at))
     ).all()
     joined = skipped = 0
+    outcomes: list[tuple[Event, RsvpOutcome]] = []
     for occurrence in occurrences:
         tiers = session.exec(
             select(ParticipationTier)
@@ -326,16 +344,21 @@ def join_every_occurrence(
             continue
         try:
             with session.begin_nested():
-                rsvp(
+                outcome = rsvp(
                     session,
                     actor=actor,
                     event_id=occurrence.id or 0,
                     tier_id=target.id or 0,
                     now=now,
+                    mail=False,  # one mail for the series, not one per Saturday
                 )
             joined += 1
+            outcomes.append((occurrence, outcome))
         except DomainError:
             skipped += 1
+    participation_mail.mail_series_joined(
+        session, member_id=actor.member_id or 0, outcomes=outcomes, skipped=skipped, now=now
+    )
     return SeriesSignup(joined, skipped)
 
 

@@ -45,6 +45,23 @@ PARTICIPATION_SAMPLES: dict[MailKind, dict[str, Any]] = {
     MailKind.RSVP_CANCELLED: EVENT | {"status": "cancelled", "invitation": "CANCEL"},
     MailKind.RSVP_REMOVED: EVENT | {"status": "cancelled", "invitation": "CANCEL"},
     MailKind.RSVP_MOVED: EVENT | {"status": "waitlisted", "invitation": "CANCEL"},
+    MailKind.SERIES_JOINED: EVENT
+    | {
+        "invitation": "",
+        "skipped": 1,
+        "feed_url": "https://tsudoi.example/account",
+        "dates": [
+            {
+                "starts_at": START,
+                "ends_at": START.replace(hour=14),
+                "timezone": "Asia/Tokyo",
+                "status": status,
+                "position": 2,
+                "url": "https://tsudoi.example/events/a",
+            }
+            for status in ("going", "waitlisted", "pending", "applied")
+        ],
+    },
     MailKind.EVENT_CHANGED: EVENT | {"changed_ja": "開始時刻・会場", "changed_en": "start, venue"},
     MailKind.EVENT_CANCELLED: EVENT | {"invitation": "CANCEL", "join_url": ""},
     MailKind.PROPOSAL_DECIDED: EVENT | {"decision": "rejected", "invitation": ""},

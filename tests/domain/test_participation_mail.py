@@ -477,3 +477,29 @@ def test_supporters_and_joiners_hear_by_mail_when_the_idea_is_published_as_an_ev
     assert mail.category is MailCategory.IDEAS and event_url(SITE_URL, ref.slug) in mail.text_body
     assert idea.title in mail.subject and mail.calendar_ics == ""
     assert JOIN not in _everything(mail)
+
+
+def test_joining_every_occurrence_sends_one_mail_listing_the_dates(
+    session: Session, now: datetime
+) -> None:
+    from community_app.domain.rsvps import join_every_occurrence
+    from community_app.domain.series import repeat_event
+
+    world = build_world(session)
+    first = _event(session, world)
+    tier = _tier(session, first, name="オンライン", capacity=None)
+    repeat_event(
+        session,
+        actor=world.actor(session, "organiser"),
+        event_id=first.id,
+        rule={"frequency": "weekly", "count": "4"},
+        now=now,
+    )
+    hana = _person(session, "en")
+
+    join_every_occurrence(session, actor=hana, event_id=first.id, tier_id=tier.id, now=now)
+
+    (mail,) = _mails(session, hana)
+    assert mail.kind == MailKind.SERIES_JOINED and "4 dates" in mail.subject
+    assert mail.text_body.count(": going") == 4 and mail.calendar_ics == ""
+    assert "Sat, 5 Dec 2026, 21:00–23:00" in mail.text_body
