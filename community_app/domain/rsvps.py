@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from community_app.domain import participation_mail
 from community_app.domain.enums import EventStatus, NotificationKind, RsvpStatus, TierAllocation
 from community_app.domain.errors import DomainError, NotFound
+from community_app.domain.join_links import HOLDS_A_SEAT
 from community_app.domain.mail_kinds import MailKind
 from community_app.domain.models import Event, ParticipationTier, Rsvp
 from community_app.domain.notifications import notify
@@ -29,7 +30,7 @@ from community_app.domain.validation import as_id
 
 R = RsvpStatus
 # Statuses that hold a seat (after the event, going becomes attended or no-show).
-SEATED = (R.GOING, R.ATTENDED, R.NO_SHOW)
+SEATED = HOLDS_A_SEAT
 # Statuses of a member who still takes part, or wants to.
 ACTIVE = (R.GOING, R.WAITLISTED, R.PENDING, R.APPLIED, R.ATTENDED, R.NO_SHOW)
 
