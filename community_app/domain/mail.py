@@ -67,7 +67,7 @@ def may_receive(
     opted_out: Collection[int] | None = None,
 ) -> bool:
     """Whether ``member`` gets a mail of ``category`` now. ``opted_out`` (the members who
-    turned ``category`` off, from ``opted_out_of``) saves a query per member when one
+    turned ``category`` off, from ``load_recipients``) saves a query per member when one
     change mails many people."""
     if member.is_disabled or member.email_undeliverable_at is not None:
         return False
@@ -77,18 +77,23 @@ def may_receive(
     return receives_category(session, member_id=member.id, category=category)
 
 
-def opted_out_of(session: Session, *, member_ids: Collection[int], kind: MailKind) -> set[int]:
-    """Which of ``member_ids`` turned off the category of ``kind``, in one query."""
+def load_recipients(
+    session: Session, *, member_ids: Collection[int], kind: MailKind
+) -> tuple[dict[int, Member], set[int]]:
+    """The members of ``member_ids``, and which of them turned off the category of
+    ``kind`` (pass it to ``enqueue_mail(opted_out=…)``), in one query."""
+    if not member_ids:
+        return {}, set()
     category = category_of(kind)
-    if category is MailCategory.ACCOUNT or not member_ids:
-        return set()
-    return set(
-        session.exec(
-            select(MailOptOut.member_id).where(
-                col(MailOptOut.category) == category, col(MailOptOut.member_id).in_(member_ids)
-            )
-        ).all()
-    )
+    off = (col(MailOptOut.member_id) == col(Member.id)) & (col(MailOptOut.category) == category)
+    rows = session.exec(
+        select(Member, MailOptOut.member_id)
+        .outerjoin(MailOptOut, off)
+        .where(col(Member.id).in_(sorted(set(member_ids))))
+    ).all()
+    members = {member.id: member for member, _ in rows if member.id is not None}
+    opted_out = {member_id for _, member_id in rows if member_id is not None}
+    return members, set() if category is MailCategory.ACCOUNT else opted_out
 
 
 def _locale(value: str) -> str:
@@ -143,7 +148,7 @@ def enqueue_mail(
     caller's transaction. Returns the row, or None when the member does not get this
     mail (see the module docstring). Mails of optional categories carry a signed
     one-click unsubscribe link for this member and category. A caller mailing many
-    members passes ``opted_out`` (``opted_out_of``) so preferences cost one query."""
+    members passes ``opted_out`` (``load_recipients``) so preferences cost one query."""
     category = category_of(kind)
     if not may_receive(session, member, category, opted_out=opted_out):
         return None

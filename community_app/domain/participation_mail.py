@@ -8,8 +8,8 @@ place carry a calendar invitation (``invitations``, method REQUEST); mails that 
 place away, or cancel the event, carry a CANCEL. The join URL is in a mail only under
 ``join_links.attendee_join_url``, the rule of the page and the personal feed.
 
-One change that mails many members costs a fixed number of queries (members and
-preferences are read in one query each), not one per member.
+One change that mails many members costs a fixed number of queries (the members and
+their preferences come in one query), not one per member.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from community_app.domain.enums import EventStatus, RsvpStatus
 from community_app.domain.join_links import HOLDS_A_SEAT, attendee_join_url
@@ -27,11 +27,11 @@ from community_app.domain.mail import (
     MailSite,
     current_site,
     enqueue_mail,
+    load_recipients,
     may_receive,
-    opted_out_of,
 )
 from community_app.domain.mail_kinds import MailKind, category_of
-from community_app.domain.models import Event, Group, Member, ParticipationTier, Rsvp
+from community_app.domain.models import Event, Group, ParticipationTier, Rsvp
 
 R = RsvpStatus
 Invitation = Literal["REQUEST", "CANCEL", ""]
@@ -57,15 +57,6 @@ def invitation_for(*, was_seated: bool, status: RsvpStatus) -> Invitation:
     if status in HOLDS_A_SEAT:
         return "REQUEST"
     return "CANCEL" if was_seated else ""
-
-
-def _members(session: Session, ids: Iterable[int]) -> dict[int, Member]:
-    wanted = sorted(set(ids))
-    if len(wanted) < 2:  # one member is often loaded already: no query then
-        found = [session.get(Member, member_id) for member_id in wanted]
-        return {member.id: member for member in found if member and member.id is not None}
-    rows = session.exec(select(Member).where(col(Member.id).in_(wanted))).all()
-    return {member.id: member for member in rows if member.id is not None}
 
 
 def _tier_facts(tier: ParticipationTier | None) -> dict[str, Any]:
@@ -127,8 +118,9 @@ def mail_about_event(
     from community_app.domain.invitations import invitation, invitation_entry
 
     chosen = [r for r in recipients if r.member_id != except_member_id]
-    members = _members(session, (r.member_id for r in chosen))
-    opted_out = opted_out_of(session, member_ids=list(members), kind=kind)
+    members, opted_out = load_recipients(
+        session, member_ids=[r.member_id for r in chosen], kind=kind
+    )
     group = session.get(Group, event.group_id)
     if not members or group is None:
         return 0
