@@ -10,6 +10,7 @@ from community_app.i18n import (
     a11y_messages,
     attendees_messages,
     calendar_view_messages,
+    embed_messages,
     eventlist_messages,
     feeds_messages,
     ideas_messages,
@@ -321,5 +322,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     labels_messages.MESSAGES,
     calendar_view_messages.MESSAGES,
     mail_messages.MESSAGES,
+    embed_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)
