@@ -84,6 +84,7 @@ def measure(backend: str, folder: Path, pairs: int) -> list[dict[str, object]]:
         {
             "part": "mail enqueue",
             "backend": backend,
+            "variant": "its confirmation + invitation",
             "pairs": pairs,
             "rsvp_p50_ms": median(plain),
             "rsvp_p90_ms": percentile(plain, 0.9),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,7 +37,11 @@ from community_app.settings import Settings, SmtpSettings, get_settings
 
 logger = logging.getLogger(__name__)
 
-CLAIM_LEASE = timedelta(minutes=5)  # longer than a round of BATCH messages may take
+CLAIM_LEASE = timedelta(minutes=5)
+# A round stops sending well before its lease ends (a slow server could otherwise keep
+# it past the lease, and another worker would claim and send the same messages); what
+# it did not try is released at once, without counting an attempt.
+ROUND_BUDGET_SECONDS = CLAIM_LEASE.total_seconds() / 2
 BATCH = 50
 BACKOFF = (
     timedelta(minutes=1),
@@ -151,14 +156,24 @@ def hold_due(
         return int(result.rowcount or 0)
 
 
-def send_all(mails: list[OutgoingMail], sender: Sender) -> list[SendOutcome]:
+def send_all(
+    mails: list[OutgoingMail], sender: Sender, *, budget: float = ROUND_BUDGET_SECONDS
+) -> list[SendOutcome]:
     """Send over one connection (blocking: run it in a thread). A server that cannot be
-    reached or refuses the login fails the whole round, to be retried."""
+    reached or refuses the login fails the whole round, to be retried. Messages not
+    tried within ``budget`` seconds come back with ``attempted=False``."""
+    deadline = time.monotonic() + budget
     try:
         with SmtpSession(
             sender.smtp, mail_from=sender.mail_from, dkim=sender.dkim, timeout=sender.timeout
         ) as session:
-            return [session.send(mail) for mail in mails]
+            outcomes = []
+            for mail in mails:
+                if time.monotonic() > deadline:
+                    outcomes.append(SendOutcome(mail.mail_id, False, attempted=False))
+                else:
+                    outcomes.append(session.send(mail))
+            return outcomes
     except (OSError, smtplib.SMTPException, SmtpConfigurationError) as error:
         reason = f"{type(error).__name__}: {error}"[:480]
         return [SendOutcome(mail.mail_id, False, error=reason) for mail in mails]
@@ -175,6 +190,10 @@ def record_outcomes(
         for outcome in outcomes:
             row = session.get(MailMessage, outcome.mail_id)
             if row is None:
+                continue
+            if not outcome.attempted:  # out of time this round: free for the next one
+                row.next_attempt_at = now
+                session.add(row)
                 continue
             row.attempts += 1
             if outcome.sent:

@@ -1,6 +1,6 @@
 """The Starlette app mounted into Reflex with ``api_transformer``: calendar feeds,
-``/health``, the one-click mail unsubscribe (``mail_routes``), and the open-data API
-and widget of ``community_app.api``.
+``/health``, the open-data API and widget of ``community_app.api``, and the
+one-click mail unsubscribe (``mail_routes``).
 
 Endpoints are plain ``def`` functions: Starlette runs them in a thread pool, so the
 blocking database work never stalls the event loop that serves the websocket. Each

@@ -77,6 +77,7 @@ def _switch(item: rx.Var[MailSwitch]) -> rx.Component:
                 checked=item.enabled,
                 on_change=lambda checked: MailSettingsState.set_switch(item.category, checked),
                 id="mail-switch-" + item.category,
+                aria_label=pick(item.label_ja, item.label_en),
             ),
             rx.text(pick(item.label_ja, item.label_en), size="2"),
             spacing="2",
