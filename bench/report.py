@@ -159,6 +159,7 @@ def _mail(rows: list[dict[str, Any]]) -> list[str]:
             f"   {row['backend']:<10} RSVP p50 {_f(row['rsvp_p50_ms'], 2)} ms (p90 {_f(row['rsvp_p90_ms'], 2)}),"
             f" RSVP + {row['variant']:<8} p50 {_f(row['rsvp_mail_p50_ms'], 2)} ms (p90 {_f(row['rsvp_mail_p90_ms'], 2)}):"
             f" the mail adds {_f(row['added_ms'], 2)} ms, {verdict} 5 ms; {row['pairs']} pairs, {row['mails_queued']} mails queued"
+            f" ({row.get('invitations', 0)} with an invitation)"
         )
     return lines
 

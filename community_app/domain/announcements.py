@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from community_app.domain import ideas, webhooks
+from community_app.domain import ideas, news_mail, webhooks
 from community_app.domain.enums import (
     EventStatus,
     GroupRole,
@@ -17,6 +17,7 @@ from community_app.domain.enums import (
     RsvpStatus,
     WebhookAction,
 )
+from community_app.domain.mail_kinds import MailKind
 from community_app.domain.models import Event, Membership, Notification, Rsvp
 from community_app.domain.notifications import notify
 from community_app.domain.permissions import Actor
@@ -37,9 +38,15 @@ def _members_with(session: Session, event_id: int, statuses: tuple[RsvpStatus, .
     )
 
 
-def concerned_member_ids(session: Session, event_id: int) -> list[int]:
-    """Members going, waitlisted or awaiting approval for the event."""
-    return _members_with(session, event_id, CONCERNED_RSVPS)
+def concerned_rsvps(session: Session, event_id: int) -> list[tuple[int, RsvpStatus]]:
+    """Members going, waitlisted or awaiting approval for the event, with their status
+    (it decides the mail's join URL and calendar invitation)."""
+    rows = session.exec(
+        select(Rsvp.member_id, Rsvp.status).where(
+            Rsvp.event_id == event_id, col(Rsvp.status).in_(CONCERNED_RSVPS)
+        )
+    ).all()
+    return [(member_id, RsvpStatus(status)) for member_id, status in rows]
 
 
 def attendee_ids(session: Session, event_id: int) -> list[int]:
@@ -95,14 +102,27 @@ def announce_status(
             except_member_id=actor.member_id,
             now=now,
         )
+        if event.proposer_id != actor.member_id:
+            news_mail.mail_proposal_decided(
+                session, event=event, member_id=event.proposer_id, now=now
+            )
     if to == S.CANCELLED:
+        concerned = concerned_rsvps(session, event.id or 0)
         notify(
             session,
-            member_ids=concerned_member_ids(session, event.id or 0),
+            member_ids=[member_id for member_id, _ in concerned],
             kind=NotificationKind.EVENT_CANCELLED,
             event_id=event.id,
             message_ja=f"「{event.title}」は中止になりました。理由: {event.status_reason}",
             message_en=f"“{event.title}” was cancelled. Reason: {event.status_reason}",
+            except_member_id=actor.member_id,
+            now=now,
+        )
+        news_mail.mail_event_news(
+            session,
+            event=event,
+            kind=MailKind.EVENT_CANCELLED,
+            rsvps=concerned,
             except_member_id=actor.member_id,
             now=now,
         )
@@ -174,13 +194,23 @@ def announce_change(
     were notified."""
     what_ja = "・".join(_CHANGED_JA.get(name, name) for name in changed)
     what_en = ", ".join(_CHANGED_EN.get(name, name) for name in changed)
+    concerned = concerned_rsvps(session, event.id or 0)
     count = notify(
         session,
-        member_ids=concerned_member_ids(session, event.id or 0),
+        member_ids=[member_id for member_id, _ in concerned],
         kind=NotificationKind.EVENT_CHANGED,
         event_id=event.id,
         message_ja=f"「{event.title}」の{what_ja}が変更されました。",
         message_en=f"“{event.title}” changed: {what_en}.",
+        except_member_id=actor.member_id,
+        now=now,
+    )
+    news_mail.mail_event_news(
+        session,
+        event=event,
+        kind=MailKind.EVENT_CHANGED,
+        rsvps=concerned,
+        facts={"changed_ja": what_ja, "changed_en": what_en},
         except_member_id=actor.member_id,
         now=now,
     )

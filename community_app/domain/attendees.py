@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from community_app.domain import rsvps
+from community_app.domain import participation_mail, rsvps
 from community_app.domain.audit import record_audit
 from community_app.domain.enums import NotificationKind, RsvpStatus
 from community_app.domain.errors import DomainError, NotFound
+from community_app.domain.mail_kinds import MailKind
 from community_app.domain.models import Event, Member, ParticipationTier, Rsvp
 from community_app.domain.notifications import notify
 from community_app.domain.permissions import Actor, can_review_proposals, is_signed_in, require
@@ -269,6 +270,14 @@ def decide_pending(
             en=f"Your RSVP to “{event.title}” was approved: you are {en}.",
             now=now,
         )
+        participation_mail.mail_rsvp_change(
+            session,
+            kind=MailKind.RSVP_APPROVED,
+            rsvp=rsvp,
+            was_seated=False,
+            position=rsvps.waitlist_position(session, rsvp),
+            now=now,
+        )
     else:
         rsvps.release(session, rsvp=rsvp, now=now)
         _tell(
@@ -278,6 +287,9 @@ def decide_pending(
             ja=f"「{event.title}」への参加申し込みは承認されませんでした。",
             en=f"Your RSVP to “{event.title}” was declined.",
             now=now,
+        )
+        participation_mail.mail_rsvp_change(
+            session, kind=MailKind.RSVP_DECLINED, rsvp=rsvp, was_seated=False, now=now
         )
     action = "approve_rsvp" if approve else "decline_rsvp"
     _audit(session, actor=actor, action=action, rsvp=rsvp, now=now)
@@ -291,7 +303,11 @@ def remove_attendee(session: Session, *, actor: Actor, rsvp_id: object, now: dat
     _refuse_after_the_event(event, now)
     if rsvp.status not in (R.GOING, R.WAITLISTED, R.PENDING, R.APPLIED):
         raise DomainError("attendee_not_active")
+    was_seated = rsvp.status in rsvps.SEATED
     rsvps.release(session, rsvp=rsvp, now=now)
+    participation_mail.mail_rsvp_change(
+        session, kind=MailKind.RSVP_REMOVED, rsvp=rsvp, was_seated=was_seated, now=now
+    )
     _tell(
         session,
         event=event,
@@ -323,6 +339,7 @@ def move_attendee(
     for locked in sorted((rsvp.tier_id, target_id)):  # one order: no deadlock between moves
         rsvps.locked_tier(session, locked)
     target = rsvps.locked_tier(session, target_id)
+    was_seated = rsvp.status in rsvps.SEATED
     rsvps.release(session, rsvp=rsvp, now=now)
     rsvp.status = _arrival(session, target)
     rsvp.tier_id, rsvp.queued_at, rsvp.updated_at = target_id, now, now
@@ -336,6 +353,14 @@ def move_attendee(
         member_id=rsvp.member_id,
         ja=f"世話人が「{event.title}」の参加枠を「{target.name}」に変更しました。",
         en=f"An organiser moved your RSVP to “{event.title}” to “{target.name_en or target.name}”.",
+        now=now,
+    )
+    participation_mail.mail_rsvp_change(
+        session,
+        kind=MailKind.RSVP_MOVED,
+        rsvp=rsvp,
+        was_seated=was_seated,
+        position=rsvps.waitlist_position(session, rsvp),
         now=now,
     )
     _audit(session, actor=actor, action="move_attendee", rsvp=rsvp, now=now)

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from community_app.domain.enums import EventFormat, EventKind, EventStatus, RsvpStatus
 from community_app.domain.events import tags_by_event
+from community_app.domain.join_links import attendee_join_url
 from community_app.domain.models import Event, EventTag, Group
 from community_app.i18n import translate
 
@@ -126,11 +127,7 @@ def entries_for(
     for event, group in rows:
         assert event.id is not None
         rsvp = (attendance or {}).get(event.id)
-        join_url = ""
-        if rsvp == RsvpStatus.GOING and event.status == EventStatus.APPROVED and now:
-            reveal = event.join_url_reveal_minutes
-            if reveal is None or now >= event.starts_at - timedelta(minutes=reveal):
-                join_url = event.join_url
+        join_url = attendee_join_url(event, rsvp, now) if now else ""
         entries.append(
             FeedEntry(
                 uid=event.uid,

@@ -21,6 +21,7 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from community_app.domain import news_mail
 from community_app.domain.audit import record_audit
 from community_app.domain.enums import (
     EventStatus,
@@ -244,10 +245,19 @@ def on_event_status(session: Session, *, actor: Actor, event: Event, now: dateti
     if event.status == EventStatus.APPROVED:
         if idea.status != I.SCHEDULED:
             _move(session, actor=actor, idea=idea, to=I.SCHEDULED, now=now)
+        told = [idea.author_id or 0, *participant_ids(session, idea.id or 0)]
+        news_mail.mail_idea_scheduled(
+            session,
+            idea=idea,
+            event=event,
+            member_ids=told,
+            except_member_id=actor.member_id,
+            now=now,
+        )
         tell(
             session,
             idea,
-            [idea.author_id or 0, *participant_ids(session, idea.id or 0)],
+            told,
             ja=f"アイデア「{idea.title}」がイベント「{event.title}」になりました。参加登録はこちら。",
             en=f"The idea “{idea.title}” became an event: “{event.title}”. Sign up here.",
             actor=actor,

@@ -16,9 +16,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from community_app.domain import participation_mail
 from community_app.domain.audit import record_audit
 from community_app.domain.enums import NotificationKind, RsvpStatus, TierAllocation
 from community_app.domain.errors import DomainError
+from community_app.domain.mail_kinds import MailKind
 from community_app.domain.models import Event, ParticipationTier, Rsvp
 from community_app.domain.notifications import notify
 from community_app.domain.permissions import VISITOR, Actor, can_review_proposals, require
@@ -126,6 +128,13 @@ def _tell(
         message_ja=f"「{title}」({tier.name})の抽選はキャンセル待ちになりました。",
         message_en=f"The lottery for “{title}” put you on the waitlist.",
         now=now,
+    )
+    participation_mail.mail_seats_given(
+        session, tier=tier, kind=MailKind.LOTTERY_WON, member_ids=winners, now=now
+    )
+    # The drawn order is the waitlist's order (nobody waits in a lottery before its draw).
+    participation_mail.mail_lottery_waitlisted(
+        session, tier=tier, places=[(m, place) for place, m in enumerate(others, 1)], now=now
     )
 
 

@@ -4,12 +4,13 @@ and the join URL — only for those going (from the reveal time) and for organis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from community_app.domain.enums import EventStatus, RsvpStatus, TierAllocation
+from community_app.domain.join_links import is_join_url_revealed
 from community_app.domain.models import Event, ParticipationTier, Rsvp
 from community_app.domain.permissions import Actor, can_review_proposals
 from community_app.domain.rsvps import ACTIVE, SEATED, waitlist_position
@@ -24,8 +25,7 @@ def can_see_join_url(actor: Actor, event: Event, rsvp: Rsvp | None, now: datetim
         return True
     if rsvp is None or rsvp.member_id != actor.member_id or rsvp.status not in SEATED:
         return False
-    minutes = event.join_url_reveal_minutes
-    return minutes is None or now >= event.starts_at - timedelta(minutes=minutes)
+    return is_join_url_revealed(event, now)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,11 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from community_app.domain import participation_mail
 from community_app.domain.enums import EventStatus, NotificationKind, RsvpStatus, TierAllocation
 from community_app.domain.errors import DomainError, NotFound
+from community_app.domain.join_links import HOLDS_A_SEAT
+from community_app.domain.mail_kinds import MailKind
 from community_app.domain.models import Event, ParticipationTier, Rsvp
 from community_app.domain.notifications import notify
 from community_app.domain.permissions import Actor, can_review_proposals, is_signed_in, require
@@ -27,7 +30,7 @@ from community_app.domain.validation import as_id
 
 R = RsvpStatus
 # Statuses that hold a seat (after the event, going becomes attended or no-show).
-SEATED = (R.GOING, R.ATTENDED, R.NO_SHOW)
+SEATED = HOLDS_A_SEAT
 # Statuses of a member who still takes part, or wants to.
 ACTIVE = (R.GOING, R.WAITLISTED, R.PENDING, R.APPLIED, R.ATTENDED, R.NO_SHOW)
 
@@ -124,6 +127,9 @@ def promote_waitlist(session: Session, *, tier: ParticipationTier, now: datetime
             message_en=f"A place freed up: you are going to “{title}”.",
             now=now,
         )
+        participation_mail.mail_seats_given(
+            session, tier=tier, kind=MailKind.RSVP_PROMOTED, member_ids=promoted, now=now
+        )
     session.flush()
     return promoted
 
@@ -176,10 +182,17 @@ def _arrival_status(session: Session, tier: ParticipationTier) -> RsvpStatus:
 
 
 def rsvp(
-    session: Session, *, actor: Actor, event_id: int, tier_id: int, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    event_id: int,
+    tier_id: int,
+    now: datetime,
+    mail: bool = True,
 ) -> RsvpOutcome:
     """Sign up for a tier of a published event. A second click on the same tier changes
-    nothing; another tier of the same event switches (see ``switch_tier``)."""
+    nothing; another tier of the same event switches (see ``switch_tier``). ``mail``
+    False leaves the member's confirmation to the caller (a series sends one)."""
     require(is_signed_in(actor))
     assert actor.member_id is not None
     event = _open_event(session, event_id, now)
@@ -191,7 +204,9 @@ def rsvp(
     if existing is not None and existing.status in ACTIVE:
         if existing.tier_id == tier.id:
             return _outcome(session, existing)
-        return switch_tier(session, actor=actor, event_id=event.id, tier_id=tier.id, now=now)
+        return switch_tier(
+            session, actor=actor, event_id=event.id, tier_id=tier.id, now=now, mail=mail
+        )
     _check_window(tier, now)
     status = _arrival_status(session, tier)
     row = existing or Rsvp(
@@ -201,7 +216,12 @@ def rsvp(
     row.queued_at, row.updated_at, row.checked_in_at = now, now, None
     session.add(row)
     session.flush()
-    return _outcome(session, row)
+    outcome = _outcome(session, row)
+    if mail:
+        participation_mail.mail_rsvp_outcome(
+            session, rsvp=row, was_seated=False, position=outcome.position, now=now
+        )
+    return outcome
 
 
 def cancel_rsvp(session: Session, *, actor: Actor, event_id: int, now: datetime) -> None:
@@ -215,7 +235,11 @@ def cancel_rsvp(session: Session, *, actor: Actor, event_id: int, now: datetime)
     event = session.get(Event, event_id)
     if event is not None and event.ends_at <= now:
         raise DomainError("event_over")
+    was_seated = existing.status in SEATED
     release(session, rsvp=existing, now=now)
+    participation_mail.mail_rsvp_change(
+        session, kind=MailKind.RSVP_CANCELLED, rsvp=existing, was_seated=was_seated, now=now
+    )
 
 
 def release(
@@ -233,7 +257,13 @@ def release(
 
 
 def switch_tier(
-    session: Session, *, actor: Actor, event_id: int, tier_id: int, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    event_id: int,
+    tier_id: int,
+    now: datetime,
+    mail: bool = True,
 ) -> RsvpOutcome:
     """Move one's RSVP to another tier of the same event: the old seat is released (and
     given to that waitlist's head); the new tier is joined at the back of its queue."""
@@ -249,13 +279,19 @@ def switch_tier(
     if target.id == existing.tier_id:
         return _outcome(session, existing)
     _check_window(target, now)
+    was_seated = existing.status in SEATED
     release(session, rsvp=existing, now=now)
     status = _arrival_status(session, target)
     existing.tier_id, existing.status, existing.queued_at = target.id or 0, status, now
     existing.updated_at = now
     session.add(existing)
     session.flush()
-    return _outcome(session, existing)
+    outcome = _outcome(session, existing)
+    if mail:
+        participation_mail.mail_rsvp_outcome(
+            session, rsvp=existing, was_seated=was_seated, position=outcome.position, now=now
+        )
+    return outcome
 
 
 def check_capacity_change(
@@ -296,6 +332,7 @@ def join_every_occurrence(
         .order_by(col(Event.starts_at))
     ).all()
     joined = skipped = 0
+    outcomes: list[tuple[Event, RsvpOutcome]] = []
     for occurrence in occurrences:
         tiers = session.exec(
             select(ParticipationTier)
@@ -308,16 +345,21 @@ def join_every_occurrence(
             continue
         try:
             with session.begin_nested():
-                rsvp(
+                outcome = rsvp(
                     session,
                     actor=actor,
                     event_id=occurrence.id or 0,
                     tier_id=target.id or 0,
                     now=now,
+                    mail=False,  # one mail for the series, not one per Saturday
                 )
             joined += 1
+            outcomes.append((occurrence, outcome))
         except DomainError:
             skipped += 1
+    participation_mail.mail_series_joined(
+        session, member_id=actor.member_id or 0, outcomes=outcomes, skipped=skipped, now=now
+    )
     return SeriesSignup(joined, skipped)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from community_app.domain.mail_kinds import CATEGORIES, MailKind
 from community_app.domain.mail_render import TEMPLATE_DIR, render_mail
+from tests.domain.participation_mail_samples import PARTICIPATION_SAMPLES
 
 pytestmark = pytest.mark.unit
 
@@ -24,6 +25,7 @@ SAMPLES: dict[MailKind, dict[str, Any]] = {
         "approved": True,
         "group_path": "/groups/kosodate",
     },
+    **PARTICIPATION_SAMPLES,
 }
 FOOTER = {
     "site_url": "https://tsudoi.example",
