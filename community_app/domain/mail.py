@@ -59,8 +59,11 @@ def current_site() -> MailSite:
 
 
 def may_receive(session: Session, member: Member, category: MailCategory) -> bool:
-    """Whether ``member`` gets a mail of ``category`` now."""
+    """Whether ``member`` gets a mail of ``category`` now. An address nobody has proven
+    yet (a sign-up whose link is not opened) gets account mails only."""
     if member.is_disabled or member.email_undeliverable_at is not None:
+        return False
+    if member.email_verified_at is None and category is not MailCategory.ACCOUNT:
         return False
     assert member.id is not None
     return receives_category(session, member_id=member.id, category=category)
