@@ -10,10 +10,12 @@ from community_app.ui.components.calendar_links import CalendarLinksState
 from community_app.ui.errors import backend_exception_handler
 from community_app.ui.pages import (
     account,
+    account_email,
     admin,
     attendees,
     audit,
     checkin,
+    email_links,
     event,
     event_form,
     events,
@@ -29,6 +31,7 @@ from community_app.ui.pages import (
     login,
     my_calendar,
     notifications,
+    password_reset,
     proposals,
 )
 
@@ -67,13 +70,47 @@ app.add_page(
         idea.IdeaLinkState.load,
     ],
 )
-app.add_page(login.login_page, route="/login", title=TITLE, on_load=AuthState.refresh)
-app.add_page(login.signup_page, route="/signup", title=TITLE, on_load=AuthState.refresh)
+app.add_page(
+    login.login_page,
+    route="/login",
+    title=TITLE,
+    on_load=[AuthState.refresh, login.LoginNoticeState.load],
+)
+app.add_page(
+    login.signup_page,
+    route="/signup",
+    title=TITLE,
+    on_load=[AuthState.refresh, login.SignupState.load],
+)
+app.add_page(
+    password_reset.forgot_password_page,
+    route=password_reset.FORGOT_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, password_reset.ForgotPasswordState.load],
+)
+app.add_page(
+    password_reset.reset_password_page,
+    route=password_reset.RESET_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, password_reset.ResetPasswordState.load],
+)
+app.add_page(
+    email_links.verify_email_page,
+    route=email_links.VERIFY_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, email_links.VerifyEmailState.load],
+)
+app.add_page(
+    email_links.confirm_email_page,
+    route=email_links.CONFIRM_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, email_links.ConfirmEmailState.load],
+)
 app.add_page(
     account.account_page,
     route="/account",
     title=TITLE,
-    on_load=[AuthState.refresh, account.AccountState.load],
+    on_load=[AuthState.refresh, account.AccountState.load, account_email.EmailState.load],
 )
 app.add_page(
     groups.groups_page,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from community_app.i18n import (
     a11y_messages,
+    account_mail_messages,
     attendees_messages,
     calendar_view_messages,
     eventlist_messages,
@@ -319,5 +320,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     a11y_messages.MESSAGES,
     labels_messages.MESSAGES,
     calendar_view_messages.MESSAGES,
+    account_mail_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

@@ -37,6 +37,7 @@ class AuthState(rx.State):
     is_admin: bool = False
     is_organiser: bool = False
     unread_count: int = 0  # the bell's badge; counted again on every page load
+    unverified: bool = False  # signed in with an address not yet confirmed: a banner says so
     _timezone: str = ""  # the member's own zone (account page); "" for a visitor
 
     async def _apply(self, member: SignedIn | None, token: str | None = None) -> None:
@@ -48,6 +49,7 @@ class AuthState(rx.State):
         self.is_admin = bool(member and member.is_admin)
         self.is_organiser = bool(member and member.is_organiser)
         self._timezone = member.timezone if member else ""
+        self.unverified = bool(member and not member.verified)
         if member is None:
             self.session_token = ""
             self.unread_count = 0
@@ -69,6 +71,7 @@ class AuthState(rx.State):
         self.is_admin = bool(member and member.is_admin)
         self.is_organiser = bool(member and member.is_organiser)
         self._timezone = member.timezone if member else ""
+        self.unverified = bool(member and not member.verified)
         if member is None and self.session_token:
             self.session_token = ""
         # One visit to the database per page load: the session, the organiser flag and
@@ -86,7 +89,7 @@ class AuthState(rx.State):
         if self.session_token:
             await asyncio.to_thread(account_actions.log_out, self.session_token)
         self.session_token, self.signed_in, self.display_name, self.is_admin = "", False, "", False
-        self.is_organiser, self._timezone = False, ""
+        self.is_organiser, self._timezone, self.unverified = False, "", False
         self.unread_count = 0
         return rx.redirect("/")
 

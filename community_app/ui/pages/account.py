@@ -1,4 +1,5 @@
-"""The member's own account: profile, language, time zone, password, log out."""
+"""The member's own account: profile, language, time zone, e-mail address, password,
+log out."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from community_app.ui.components.forms import (
 )
 from community_app.ui.components.layout import layout
 from community_app.ui.locale import tr
+from community_app.ui.pages.account_email import email_section
 from community_app.ui.policy import Access, handler
 
 
@@ -182,6 +184,7 @@ def account_page() -> rx.Component:
         rx.vstack(
             _profile_form(),
             rx.link(tr("account.my_calendar"), href="/calendar", id="my-calendar-link"),
+            email_section(),
             _password_form(),
             rx.button(
                 tr("auth.logout"), on_click=AuthState.log_out, variant="outline", id="logout-button"
