@@ -190,3 +190,40 @@ def test_forgot_password_then_the_mailed_link_sets_a_new_one(
     _log_in(page, app, account.email, NEW_PASSWORD)
     expect(page.locator("#account-link")).to_have_text("佐藤 圭", timeout=TIMEOUT_MS)
     page.context.close()
+
+
+def test_a_member_moves_the_account_to_a_new_address_by_the_mailed_link(
+    app: AppHarnessProd, browser: Browser
+) -> None:
+    account = create_account("引越 太郎")
+    new_address = f"moved.{uuid.uuid4().hex[:8]}@example.org"
+    page = new_page(browser)
+    _log_in(page, app, account.email, account.password)
+    expect(page.locator("#account-link")).to_have_text("引越 太郎", timeout=TIMEOUT_MS)
+    page.goto(url(app, "/account"))
+    expect(page.locator("#current-email")).to_have_text(account.email, timeout=TIMEOUT_MS)
+
+    page.locator("#new_email").fill(new_address)
+    page.locator("#email_current_password").fill("not-my-password")
+    page.locator("#email-form button[type=submit]").click()
+    expect(page.locator("#email_current_password-error")).to_contain_text(
+        translate("error.wrong_password", "ja"), timeout=TIMEOUT_MS
+    )
+    page.locator("#new_email").fill(new_address)
+    page.locator("#email_current_password").fill(account.password)
+    page.locator("#email-form button[type=submit]").click()
+    expect(page.locator("#email-change-sent")).to_have_text(
+        translate("email.change_sent", "ja"), timeout=TIMEOUT_MS
+    )
+    journey_shot(page, "ja", "email-change-1-sent")
+    page.reload()
+    expect(page.locator("#current-email")).to_have_text(account.email, timeout=TIMEOUT_MS)
+
+    page.goto(url(app, mailed_link(new_address, "email_change_confirm")))
+    expect(page.locator("#link-done")).to_have_text(
+        translate("confirm_email.done", "ja"), timeout=TIMEOUT_MS
+    )
+    page.goto(url(app, "/account"))
+    expect(page.locator("#current-email")).to_have_text(new_address, timeout=TIMEOUT_MS)
+    assert "m***@example.org" in mailed_link_or_plain(account.email, "email_changed")
+    page.context.close()
