@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from bench import feed_generation, feed_serving, pages, rsvp_burst
+from bench import feed_generation, feed_serving, mail_enqueue, pages, rsvp_burst
 from bench.blank_app import READY_TEXT, write_blank_app
 from bench.databases import (
     analyse_like_autovacuum,
@@ -37,8 +37,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="smaller N and fewer runs")
     parser.add_argument(
         "--only",
-        default="serving,generation,rsvp,pages",
-        help="comma-separated parts: serving, generation, rsvp, pages",
+        default="serving,generation,rsvp,pages,mail",
+        help="comma-separated parts: serving, generation, rsvp, pages, mail",
     )
     return parser.parse_args()
 
@@ -178,6 +178,10 @@ def main() -> int:
                     print(f"[{backend}] RSVP burst ...", file=sys.stderr, flush=True)
                     rows += rsvp_burst.run(backend, folder, (50, 200))
                     rows += _websocket_bursts(backend, folder, memory, (50, 200))
+            if "mail" in parts:
+                for backend in backends:
+                    print(f"[{backend}] mail enqueue ...", file=sys.stderr, flush=True)
+                    rows += mail_enqueue.measure(backend, folder, 50 if quick else 200)
     except Exception as error:
         # The figures measured so far are still written, with the reason it stopped.
         failed = True

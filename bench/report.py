@@ -151,6 +151,18 @@ def _queries(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _mail(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["5. Mail enqueue: an RSVP's transaction without and with its mail (rendered, queued)"]
+    for row in rows:
+        verdict = "under" if row["within_target"] else "NOT under"
+        lines.append(
+            f"   {row['backend']:<10} RSVP p50 {_f(row['rsvp_p50_ms'], 2)} ms (p90 {_f(row['rsvp_p90_ms'], 2)}),"
+            f" RSVP + {row['variant']:<8} p50 {_f(row['rsvp_mail_p50_ms'], 2)} ms (p90 {_f(row['rsvp_mail_p90_ms'], 2)}):"
+            f" the mail adds {_f(row['added_ms'], 2)} ms, {verdict} 5 ms; {row['pairs']} pairs, {row['mails_queued']} mails queued"
+        )
+    return lines
+
+
 def render(result: dict[str, Any]) -> str:
     rows = result["rows"]
     out = [f"Tsudoi bench, {result['when']}, {result['machine']}, quick={result['quick']}"]
@@ -161,6 +173,7 @@ def render(result: dict[str, Any]) -> str:
         ("websocket baseline", _baseline),
         ("pages", _pages),
         ("list queries", _queries),
+        ("mail enqueue", _mail),
     ):
         selected = [row for row in rows if row["part"] == part]
         if selected:

@@ -1,4 +1,5 @@
-"""Command line for operators: prepare, migrate, seed-demo, create-admin, backup."""
+"""Command line for operators: prepare, migrate, seed-demo, create-admin, backup,
+send-test-mail."""
 
 from __future__ import annotations
 
@@ -89,6 +90,42 @@ def run_backup(output: str | None) -> int:
     return 0
 
 
+def send_test_mail(to: str, locale: str) -> int:
+    """Queue a test mail and send it now (or keep it for /admin/mail without SMTP_URL)."""
+    import asyncio
+
+    from community_app.db import read_session, write_session
+    from community_app.domain.errors import DomainError
+    from community_app.domain.mailbox import queue_test_mail
+    from community_app.domain.models import MailMessage
+    from community_app.mail_delivery import Sender, deliver_due
+
+    settings = get_settings()
+    now = datetime.now(UTC)
+    try:
+        with write_session() as session:
+            row = queue_test_mail(
+                session, to=to, requested_by="python -m community_app", locale=locale, now=now
+            )
+            session.flush()
+            assert row.id is not None
+            mail_id = row.id
+    except DomainError:
+        return _fail(f"{to!r} is not a valid e-mail address")
+    sender = Sender.from_settings(settings)
+    asyncio.run(deliver_due(now=now, sender=sender, mail_ids=[mail_id]))
+    with read_session() as session:
+        mail = session.get(MailMessage, mail_id)
+    assert mail is not None
+    if sender is None:
+        print(f"No SMTP_URL: the mail was kept; read it at {settings.site_url}/admin/mail")
+        return 0
+    if mail.status == "sent":
+        print(f"Test mail sent to {mail.to_address} through {sender.smtp.redacted()}.")
+        return 0
+    return _fail(f"the test mail was not sent ({mail.last_error}); the app retries it later")
+
+
 def prepare(check_port: bool) -> int:
     """What ``make run`` does before serving: checks, migrations, demo data."""
     from community_app.preflight import run_checks
@@ -116,6 +153,11 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("--output", help="file to write (default: data/backups/community-<time>)")
+    test_mail = commands.add_parser(
+        "send-test-mail", help="send a test mail through SMTP_URL (or keep it for /admin/mail)"
+    )
+    test_mail.add_argument("--to", required=True, help="the address to send to")
+    test_mail.add_argument("--locale", choices=("ja", "en"), default="ja")
     return parser
 
 
@@ -139,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return seed_demo(respect_setting=False)
         if args.command == "create-admin":
             return create_admin(args.email, args.name, args.password_stdin)
+        if args.command == "send-test-mail":
+            return send_test_mail(args.to, args.locale)
         return run_backup(args.output)
     except (SettingsError, PreflightError) as error:
         return _fail(str(error))

@@ -11,6 +11,7 @@ from community_app.ui.errors import backend_exception_handler
 from community_app.ui.pages import (
     account,
     account_email,
+    account_mail,
     admin,
     attendees,
     audit,
@@ -29,6 +30,8 @@ from community_app.ui.pages import (
     idea_settings,
     ideas,
     login,
+    mailbox,
+    mailbox_parts,
     my_calendar,
     notifications,
     password_reset,
@@ -110,7 +113,12 @@ app.add_page(
     account.account_page,
     route="/account",
     title=TITLE,
-    on_load=[AuthState.refresh, account.AccountState.load, account_email.EmailState.load],
+    on_load=[
+        AuthState.refresh,
+        account.AccountState.load,
+        account_email.EmailState.load,
+        account_mail.MailSettingsState.load,
+    ],
 )
 app.add_page(
     groups.groups_page,
@@ -134,6 +142,12 @@ app.add_page(
     route="/admin",
     title=TITLE,
     on_load=[AuthState.refresh, admin.AdminState.load],
+)
+app.add_page(
+    mailbox_parts.mailbox_page,
+    route=mailbox.ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, mailbox.MailboxState.load],
 )
 app.add_page(
     event_form.event_form_page,

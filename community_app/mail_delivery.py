@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import ColumnElement, Engine, update
 from sqlmodel import col, select
 
 from community_app.db import write_session
@@ -35,7 +37,11 @@ from community_app.settings import Settings, SmtpSettings, get_settings
 
 logger = logging.getLogger(__name__)
 
-CLAIM_LEASE = timedelta(minutes=5)  # longer than a round of BATCH messages may take
+CLAIM_LEASE = timedelta(minutes=5)
+# A round stops sending well before its lease ends (a slow server could otherwise keep
+# it past the lease, and another worker would claim and send the same messages); what
+# it did not try is released at once, without counting an attempt.
+ROUND_BUDGET_SECONDS = CLAIM_LEASE.total_seconds() / 2
 BATCH = 50
 BACKOFF = (
     timedelta(minutes=1),
@@ -104,15 +110,29 @@ def _outgoing(row: MailMessage) -> OutgoingMail:
     )
 
 
-def claim_due(*, now: datetime, limit: int, engine: Engine | None = None) -> list[OutgoingMail]:
-    """Take up to ``limit`` queued messages due at ``now``, oldest first, and lease them."""
+def _due(now: datetime, mail_ids: Collection[int] | None) -> list[ColumnElement[bool]]:
+    conditions = [
+        col(MailMessage.status) == MailStatus.QUEUED,
+        col(MailMessage.next_attempt_at) <= now,
+    ]
+    if mail_ids is not None:
+        conditions.append(col(MailMessage.id).in_(mail_ids))
+    return conditions
+
+
+def claim_due(
+    *,
+    now: datetime,
+    limit: int,
+    engine: Engine | None = None,
+    mail_ids: Collection[int] | None = None,
+) -> list[OutgoingMail]:
+    """Take up to ``limit`` queued messages due at ``now`` (of ``mail_ids`` when
+    given), oldest first, and lease them."""
     with write_session(engine) as session:
         rows = session.exec(
             select(MailMessage)
-            .where(
-                MailMessage.status == MailStatus.QUEUED,
-                col(MailMessage.next_attempt_at) <= now,
-            )
+            .where(*_due(now, mail_ids))
             .order_by(col(MailMessage.next_attempt_at), col(MailMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -123,28 +143,37 @@ def claim_due(*, now: datetime, limit: int, engine: Engine | None = None) -> lis
         return [_outgoing(row) for row in rows]
 
 
-def hold_due(*, now: datetime, engine: Engine | None = None) -> int:
+def hold_due(
+    *, now: datetime, engine: Engine | None = None, mail_ids: Collection[int] | None = None
+) -> int:
     """No SMTP server: keep every due queued message for the admin mailbox."""
     with write_session(engine) as session:
         result = session.exec(
             update(MailMessage)
-            .where(
-                col(MailMessage.status) == MailStatus.QUEUED,
-                col(MailMessage.next_attempt_at) <= now,
-            )
+            .where(*_due(now, mail_ids))
             .values(status=MailStatus.HELD, last_error="")
         )
         return int(result.rowcount or 0)
 
 
-def send_all(mails: list[OutgoingMail], sender: Sender) -> list[SendOutcome]:
+def send_all(
+    mails: list[OutgoingMail], sender: Sender, *, budget: float = ROUND_BUDGET_SECONDS
+) -> list[SendOutcome]:
     """Send over one connection (blocking: run it in a thread). A server that cannot be
-    reached or refuses the login fails the whole round, to be retried."""
+    reached or refuses the login fails the whole round, to be retried. Messages not
+    tried within ``budget`` seconds come back with ``attempted=False``."""
+    deadline = time.monotonic() + budget
     try:
         with SmtpSession(
             sender.smtp, mail_from=sender.mail_from, dkim=sender.dkim, timeout=sender.timeout
         ) as session:
-            return [session.send(mail) for mail in mails]
+            outcomes = []
+            for mail in mails:
+                if time.monotonic() > deadline:
+                    outcomes.append(SendOutcome(mail.mail_id, False, attempted=False))
+                else:
+                    outcomes.append(session.send(mail))
+            return outcomes
     except (OSError, smtplib.SMTPException, SmtpConfigurationError) as error:
         reason = f"{type(error).__name__}: {error}"[:480]
         return [SendOutcome(mail.mail_id, False, error=reason) for mail in mails]
@@ -161,6 +190,10 @@ def record_outcomes(
         for outcome in outcomes:
             row = session.get(MailMessage, outcome.mail_id)
             if row is None:
+                continue
+            if not outcome.attempted:  # out of time this round: free for the next one
+                row.next_attempt_at = now
+                session.add(row)
                 continue
             row.attempts += 1
             if outcome.sent:
@@ -183,13 +216,20 @@ def record_outcomes(
 
 
 async def deliver_due(
-    *, now: datetime, sender: Sender | None, engine: Engine | None = None, limit: int = BATCH
+    *,
+    now: datetime,
+    sender: Sender | None,
+    engine: Engine | None = None,
+    limit: int = BATCH,
+    mail_ids: Collection[int] | None = None,
 ) -> MailReport:
     """One round: send what is due (or hold it when ``sender`` is None)."""
     if sender is None:
-        held = await asyncio.to_thread(hold_due, now=now, engine=engine)
+        held = await asyncio.to_thread(hold_due, now=now, engine=engine, mail_ids=mail_ids)
         return MailReport(held=held)
-    mails = await asyncio.to_thread(claim_due, now=now, limit=limit, engine=engine)
+    mails = await asyncio.to_thread(
+        claim_due, now=now, limit=limit, engine=engine, mail_ids=mail_ids
+    )
     if not mails:
         return MailReport()
     outcomes = await asyncio.to_thread(send_all, mails, sender)

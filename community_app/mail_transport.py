@@ -64,6 +64,7 @@ class SendOutcome:
     permanent: bool = False  # give up now instead of retrying
     recipient_refused: bool = False  # the address itself was refused for good (5xx)
     error: str = ""
+    attempted: bool = True  # False: not tried (the round ran out of time)
 
 
 def envelope_address(mail_from: str) -> str:
@@ -120,8 +121,14 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def _connect(settings: SmtpSettings, timeout: float) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+def tls_context() -> ssl.SSLContext:
+    """Certificates are verified against the system's trust store, host name included."""
+    return ssl.create_default_context()
+
+
+def connect(settings: SmtpSettings, timeout: float) -> smtplib.SMTP:
+    """An open, greeted (and logged-in) connection; raises on any failure."""
+    context = tls_context()
     if settings.implicit_tls:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
             settings.host, settings.port, timeout=timeout, context=context
@@ -174,7 +181,7 @@ class SmtpSession:
         self._smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpSession:
-        self._smtp = _connect(self._settings, self._timeout)
+        self._smtp = connect(self._settings, self._timeout)
         return self
 
     def __exit__(

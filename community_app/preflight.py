@@ -8,8 +8,10 @@ opened for writing.
 from __future__ import annotations
 
 import errno
+import smtplib
 import socket
 import sqlite3
+import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -17,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from community_app.db import sqlite_path
-from community_app.settings import Settings
+from community_app.settings import Settings, SmtpSettings
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 CONNECT_TIMEOUT_SECONDS = 5
@@ -137,6 +139,36 @@ def check_redis(redis_url: str) -> None:
         client.close()
 
 
+def check_dkim_key(path: Path) -> None:
+    """A DKIM key that cannot sign would fail every mail: refuse it before serving."""
+    from dkim.crypto import UnparsableKeyError, parse_pem_private_key
+
+    try:
+        parse_pem_private_key(path.read_bytes())
+    except (OSError, UnparsableKeyError, ValueError) as error:
+        raise PreflightError(
+            f"DKIM_PRIVATE_KEY_FILE {path} is not a PEM private key ({error})."
+        ) from error
+
+
+def smtp_warning(smtp: SmtpSettings) -> str | None:
+    """Why the SMTP server cannot be used right now, or None. Only a warning: mail
+    waits in the outbox and goes out once the server answers."""
+    from community_app.mail_transport import SmtpConfigurationError, connect
+
+    try:
+        connect(smtp, CONNECT_TIMEOUT_SECONDS).quit()
+    except SmtpConfigurationError as error:
+        return f"{smtp.redacted()}: {error}. Mails wait in the outbox; check SMTP_URL."
+    except (OSError, smtplib.SMTPException) as error:
+        reason = str(error).strip() or type(error).__name__
+        return (
+            f"Cannot reach the SMTP server at {smtp.redacted()} ({reason}). "
+            "Mails wait in the outbox and go out once it answers."
+        )
+    return None
+
+
 def run_checks(settings: Settings, *, check_port: bool) -> None:
     """All checks ``make run`` needs before migrating and serving."""
     if check_port:
@@ -144,3 +176,9 @@ def run_checks(settings: Settings, *, check_port: bool) -> None:
     check_database(settings.database_url)
     if settings.redis_url:
         check_redis(settings.redis_url)
+    if settings.dkim_private_key_file is not None:
+        check_dkim_key(settings.dkim_private_key_file)
+    if settings.smtp is not None:
+        warning = smtp_warning(settings.smtp)
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)

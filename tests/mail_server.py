@@ -10,6 +10,7 @@ fixture in ``tests/conftest.py`` wraps it.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,7 +79,16 @@ def _free_port() -> int:
 
 
 class MailServer:
-    def __init__(self, credentials: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        credentials: tuple[str, str] | None = None,
+        *,
+        tls: ssl.SSLContext | None = None,
+        implicit_tls: bool = False,
+    ) -> None:
+        """``tls``: the server's certificate, offered with STARTTLS (and then required),
+        or from the first byte with ``implicit_tls``."""
+        self.tls, self.implicit_tls = tls, implicit_tls
         self.port = _free_port()
         self.messages: list[ReceivedMail] = []
         self.refusals: dict[str, str] = {}
@@ -101,6 +111,10 @@ class MailServer:
         if self.credentials is not None:
             # AUTH without TLS: fine for a loopback test server, never for a real one.
             extra = {"authenticator": self._authenticate, "auth_require_tls": False}
+        if self.tls is not None and self.implicit_tls:
+            extra["ssl_context"] = self.tls
+        elif self.tls is not None:
+            extra |= {"tls_context": self.tls, "require_starttls": True}
         self._controller = Controller(
             _Handler(self), hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=True, **extra
         )
@@ -118,19 +132,24 @@ class MailServer:
         settings = SmtpSettings(
             host="127.0.0.1",
             port=self.port,
-            implicit_tls=False,
+            implicit_tls=self.implicit_tls,
             username=username,
             password=password,
         )
         return Sender(settings, MAIL_FROM, timeout=5)
 
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        return f"{'smtps' if self.implicit_tls else 'smtp'}://127.0.0.1:{self.port}"
 
 
 @contextmanager
-def running_mail_server(credentials: tuple[str, str] | None = None) -> Iterator[MailServer]:
-    server = MailServer(credentials)
+def running_mail_server(
+    credentials: tuple[str, str] | None = None,
+    *,
+    tls: ssl.SSLContext | None = None,
+    implicit_tls: bool = False,
+) -> Iterator[MailServer]:
+    server = MailServer(credentials, tls=tls, implicit_tls=implicit_tls)
     server.start()
     try:
         yield server

@@ -18,8 +18,11 @@ from community_app.mail_delivery import (
     MAX_ATTEMPTS,
     MailReport,
     Sender,
+    claim_due,
     deliver_due,
+    record_outcomes,
     retry_delay,
+    send_all,
 )
 from tests.domain.mail_world import SITE
 from tests.factories import make_member
@@ -27,7 +30,7 @@ from tests.mail_server import MAIL_FROM, MailServer, running_mail_server
 
 pytestmark = pytest.mark.integration
 
-DECIDED = {"group_name": "子育て", "approved": True, "group_url": f"{SITE.url}/groups/k"}
+DECIDED = {"group_name": "子育て", "approved": True, "group_path": "/groups/k"}
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tsudoi//EN\r\nMETHOD:REQUEST\r\n"
     b"BEGIN:VEVENT\r\nUID:event-1@tsudoi.example\r\nSEQUENCE:2\r\n"
@@ -249,3 +252,18 @@ def test_two_workers_send_each_message_once(
     assert len(recipients) == 30 == len(set(recipients))
     assert sum(report.sent for report in reports) == 30
     assert {row.status for row in _rows(engine)} == {MailStatus.SENT}
+
+
+def test_a_round_that_runs_out_of_time_releases_what_it_did_not_try(
+    engine: Engine, now: datetime, mail_server: MailServer
+) -> None:
+    _queue(engine, now, count=2)
+    mails = claim_due(now=now, limit=10, engine=engine)
+
+    outcomes = send_all(mails, mail_server.sender(), budget=-1)
+    report = record_outcomes(outcomes, now=now, engine=engine)
+
+    assert mail_server.messages == [] and report == MailReport(claimed=2)
+    assert {(row.status, row.attempts, row.next_attempt_at) for row in _rows(engine)} == {
+        (MailStatus.QUEUED, 0, now)
+    }

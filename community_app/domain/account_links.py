@@ -1,8 +1,8 @@
-"""The pages the account mails link to, and how an address is shown in a notice."""
+"""The pages the account mails link to, and how an address is shown in a notice.
+
+Mails carry paths; the templates put the site's URL in front (docs/mail.md)."""
 
 from __future__ import annotations
-
-from community_app.domain.mail import MailSite
 
 VERIFY_PATH = "/verify-email"
 RESET_PATH = "/reset-password"
@@ -11,9 +11,8 @@ LOGIN_PATH = "/login"
 FORGOT_PATH = "/forgot-password"
 
 
-def link(site: MailSite, path: str, token: str = "") -> str:
-    base = site.url.rstrip("/") + path
-    return f"{base}?token={token}" if token else base
+def with_token(path: str, token: str) -> str:
+    return f"{path}?token={token}"
 
 
 def masked_address(address: str) -> str:

@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 from community_app.domain.account_links import (
     CONFIRM_EMAIL_PATH,
     RESET_PATH,
-    link,
     masked_address,
+    with_token,
 )
 from community_app.domain.account_tokens import (
     LIFETIMES,
@@ -81,7 +81,7 @@ def request_password_reset(
     )
     if member is None or member.is_disabled:
         # The same rendering as a real reset, thrown away.
-        context = {"reset_url": link(site, RESET_PATH, new_token()), "minutes": RESET_MINUTES}
+        context = {"reset_path": with_token(RESET_PATH, new_token()), "minutes": RESET_MINUTES}
         footer = {
             "site_url": site.url,
             "recipient_name": "",
@@ -108,7 +108,7 @@ def request_password_reset(
         session,
         member=member,
         kind=MailKind.PASSWORD_RESET,
-        context={"reset_url": link(site, RESET_PATH, token), "minutes": RESET_MINUTES},
+        context={"reset_path": with_token(RESET_PATH, token), "minutes": RESET_MINUTES},
         now=now,
         site=site,
     )
@@ -179,7 +179,7 @@ def request_email_change(
         locale=member.locale,
         kind=MailKind.EMAIL_CHANGE_CONFIRM,
         context={
-            "confirm_url": link(site, CONFIRM_EMAIL_PATH, token),
+            "confirm_path": with_token(CONFIRM_EMAIL_PATH, token),
             "new_address": address,
             "hours": CHANGE_HOURS,
         },

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -314,9 +315,11 @@ def build_calendar(entries: list[FeedEntry], header: FeedHeader) -> bytes:
     return bytes(calendar.to_ical())
 
 
+@lru_cache(maxsize=64)
 def vtimezone(tzid: str) -> Timezone | None:
     """The VTIMEZONE of ``tzid`` (None for one icalendar does not know, which its
-    ``add_missing_timezones`` skips too)."""
+    ``add_missing_timezones`` skips too). Cached: computing the transitions costs
+    milliseconds, and every mail invitation needs one; callers only serialise it."""
     try:
         return Timezone.from_tzid(tzid)
     except ValueError:

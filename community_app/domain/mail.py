@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parseaddr
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -53,8 +54,8 @@ def current_site() -> MailSite:
     from community_app.settings import get_settings
 
     settings = get_settings()
-    address = settings.mail_from.rsplit("<", 1)[-1].rstrip(">")
-    domain = address.rsplit("@", 1)[-1] or urlsplit(settings.site_url).hostname or "localhost"
+    address = parseaddr(settings.mail_from)[1]
+    domain = address.rpartition("@")[2] or urlsplit(settings.site_url).hostname or "localhost"
     return MailSite(settings.site_name, settings.site_url, settings.secret_key, domain)
 
 

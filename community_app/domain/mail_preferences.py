@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -88,3 +89,48 @@ def set_mail_preference(
     elif not wanted and existing is None:
         session.add(MailOptOut(member_id=member, category=chosen, created_at=now))
     session.flush()
+
+
+@dataclass(frozen=True)
+class UnsubscribeTarget:
+    """What a genuine link points at: shown on the confirmation page."""
+
+    member_id: int
+    category: MailCategory
+    locale: str
+    is_off: bool  # the category is already turned off
+
+
+def read_unsubscribe_link(
+    session: Session, *, member_id: object, category: object, signature: object, secret: str
+) -> UnsubscribeTarget:
+    """Check a link without changing anything (the GET page: mail scanners follow links,
+    so opening one must not unsubscribe)."""
+    member, chosen = check_unsubscribe_link(
+        member_id=member_id, category=category, signature=signature, secret=secret
+    )
+    row = session.get(Member, member)
+    if row is None:
+        raise _invalid_link()
+    is_off = not receives_category(session, member_id=member, category=chosen)
+    return UnsubscribeTarget(member, chosen, row.locale, is_off)
+
+
+def unsubscribe(
+    session: Session,
+    *,
+    member_id: object,
+    category: object,
+    signature: object,
+    secret: str,
+    now: datetime,
+) -> UnsubscribeTarget:
+    """Turn the link's category off for the link's member (RFC 8058 one-click POST, or
+    the confirmation page's button). Using a link again changes nothing."""
+    target = read_unsubscribe_link(
+        session, member_id=member_id, category=category, signature=signature, secret=secret
+    )
+    set_mail_preference(
+        session, member_id=target.member_id, category=target.category, enabled=False, now=now
+    )
+    return UnsubscribeTarget(target.member_id, target.category, target.locale, True)

@@ -14,10 +14,13 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from community_app.domain.audit import record_audit
+from community_app.domain.calendar import group_url
 from community_app.domain.enums import GroupRole, JoinPolicy, MembershipStatus, NotificationKind
 from community_app.domain.errors import DomainError, NotFound
 from community_app.domain.groups import find_membership, get_group_row
-from community_app.domain.models import Member, Membership, Notification
+from community_app.domain.mail import enqueue_mail
+from community_app.domain.mail_kinds import MailKind
+from community_app.domain.models import Group, Member, Membership, Notification
 from community_app.domain.permissions import (
     Actor,
     can_appoint_organisers,
@@ -161,6 +164,7 @@ def decide_join_request(
             created_at=now,
         )
     )
+    _mail_decision(session, membership.member_id, group, approve=approve, now=now)
     record_audit(
         session,
         actor=actor,
@@ -171,6 +175,17 @@ def decide_join_request(
         detail=f"group={membership.group_id} member={membership.member_id}",
     )
     session.flush()
+
+
+def _mail_decision(
+    session: Session, member_id: int, group: Group, *, approve: bool, now: datetime
+) -> None:
+    member = session.get(Member, member_id)
+    if member is None:
+        return
+    name = group.name_en if member.locale == "en" and group.name_en else group.name
+    context = {"group_name": name, "approved": approve, "group_path": group_url("", group.slug)}
+    enqueue_mail(session, member=member, kind=MailKind.MEMBERSHIP_DECIDED, context=context, now=now)
 
 
 def list_members(session: Session, *, actor: Actor, group_id: int) -> list[MemberRow]:

@@ -115,6 +115,11 @@ def can_read_audit_log(actor: Actor) -> bool:
     return is_admin(actor)
 
 
+def can_read_mailbox(actor: Actor) -> bool:
+    """Read every outgoing mail (it holds links meant for one member) and send tests."""
+    return is_admin(actor)
+
+
 def can_manage_webhooks(actor: Actor, group_id: int) -> bool:
     """Add, list and remove the group's webhooks (their URLs and secrets are sensitive)."""
     return is_organiser_of(actor, group_id) or is_admin(actor)

@@ -18,12 +18,7 @@ from typing import cast
 
 from sqlmodel import Session, select
 
-from community_app.domain.account_links import (
-    FORGOT_PATH,
-    LOGIN_PATH,
-    VERIFY_PATH,
-    link,
-)
+from community_app.domain.account_links import FORGOT_PATH, LOGIN_PATH, VERIFY_PATH, with_token
 from community_app.domain.account_tokens import LIFETIMES, TokenPurpose, issue_token, use_token
 from community_app.domain.errors import DomainError
 from community_app.domain.mail import MailSite, current_site, enqueue_mail
@@ -90,7 +85,7 @@ def _tell_the_owner(session: Session, *, member: Member, now: datetime, site: Ma
         session,
         member=member,
         kind=MailKind.SIGNUP_EXISTING,
-        context={"login_url": link(site, LOGIN_PATH), "reset_url": link(site, FORGOT_PATH)},
+        context={"login_path": LOGIN_PATH, "reset_path": FORGOT_PATH},
         now=now,
         site=site,
     )
@@ -115,7 +110,7 @@ def send_verification(
         session,
         member=member,
         kind=MailKind.VERIFY_EMAIL,
-        context={"verify_url": link(site, VERIFY_PATH, token), "hours": VERIFY_HOURS},
+        context={"verify_path": with_token(VERIFY_PATH, token), "hours": VERIFY_HOURS},
         now=now,
         site=site,
     )

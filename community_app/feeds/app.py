@@ -1,5 +1,5 @@
-"""The Starlette app mounted into Reflex with ``api_transformer``: calendar feeds and
-``/health``.
+"""The Starlette app mounted into Reflex with ``api_transformer``: calendar feeds,
+``/health`` and the one-click mail unsubscribe (``mail_routes``).
 
 Endpoints are plain ``def`` functions: Starlette runs them in a thread pool, so the
 blocking database work never stalls the event loop that serves the websocket. Each
@@ -41,6 +41,7 @@ from community_app.domain.feed_documents import (
 )
 from community_app.domain.feed_tokens import personal_feed_entries, resolve_feed_token
 from community_app.domain.models import Group, Member
+from community_app.feeds import mail_routes
 from community_app.feeds.rendered import (
     GZIP_MINIMUM_SIZE,
     Rendered,
@@ -305,5 +306,6 @@ def create_feeds_app() -> Starlette:
         routes=[
             Mount("/feeds", app=GZipMiddleware(feeds, minimum_size=GZIP_MINIMUM_SIZE)),
             Route("/health", health, methods=methods),
+            *mail_routes.ROUTES,
         ]
     )

@@ -16,6 +16,7 @@ from community_app.i18n import (
     ideas_messages,
     inbox_messages,
     labels_messages,
+    mail_messages,
     proposals_messages,
     rsvp_messages,
     webhooks_messages,
@@ -321,5 +322,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     labels_messages.MESSAGES,
     calendar_view_messages.MESSAGES,
     account_mail_messages.MESSAGES,
+    mail_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

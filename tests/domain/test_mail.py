@@ -23,7 +23,7 @@ from tests.factories import make_member
 
 pytestmark = pytest.mark.unit
 
-DECIDED = {"group_name": "子育て", "approved": True, "group_url": f"{SITE.url}/groups/k"}
+DECIDED = {"group_name": "子育て", "approved": True, "group_path": "/groups/k"}
 
 
 def _decided(session: Session, member_id: int, now: datetime) -> MailMessage | None:
@@ -165,3 +165,48 @@ def test_raw_address_mails_are_account_mails_only(session: Session, now: datetim
             now=now,
             site=SITE,
         )
+
+
+def test_a_join_decision_mails_the_member_in_their_language_unless_turned_off(
+    session: Session, now: datetime
+) -> None:
+    from community_app.domain.enums import JoinPolicy
+    from community_app.domain.memberships import (
+        decide_join_request,
+        join_group,
+        list_join_requests,
+    )
+    from community_app.domain.permissions import load_actor
+    from tests.domain.group_world import make_organiser
+    from tests.factories import make_group
+
+    group = make_group(session, join_policy=JoinPolicy.APPROVAL, name="子育て", name_en="Parents")
+    organiser = load_actor(session, member_id=make_organiser(session, group).id)
+    english, quiet = make_member(session, locale="en"), make_member(session)
+    set_mail_preference(
+        session, member_id=quiet.id, category="participation", enabled=False, now=now
+    )
+    for member in (english, quiet):
+        join_group(
+            session, actor=load_actor(session, member_id=member.id), group_id=group.id, now=now
+        )
+    for request in list_join_requests(session, actor=organiser, group_id=group.id):
+        decide_join_request(
+            session, actor=organiser, membership_id=request.membership_id, approve=True, now=now
+        )
+
+    (mail,) = session.exec(select(MailMessage)).all()
+    assert mail.member_id == english.id
+    assert mail.subject.endswith("Your request to join “Parents” was approved")
+    assert f"/groups/{group.slug}" in mail.text_body
+
+
+@pytest.mark.parametrize(
+    "address", ["a..b@docomo.ne.jp", "ab.@ezweb.ne.jp", "x.-y_@softbank.ne.jp"]
+)
+def test_addresses_japanese_carriers_handed_out_can_sign_up(address: str) -> None:
+    from community_app.domain.members import validate_new_account
+
+    assert validate_new_account(email=address, display_name="携帯", password="long-enough-1") == (
+        address
+    )

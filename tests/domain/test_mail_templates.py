@@ -22,22 +22,22 @@ SAMPLES: dict[MailKind, dict[str, Any]] = {
     MailKind.MEMBERSHIP_DECIDED: {
         "group_name": HOSTILE,
         "approved": True,
-        "group_url": "https://tsudoi.example/groups/kosodate",
+        "group_path": "/groups/kosodate",
     },
     MailKind.VERIFY_EMAIL: {
-        "verify_url": "https://tsudoi.example/verify-email?token=t",
+        "verify_path": "/verify-email?token=t",
         "hours": 48,
     },
     MailKind.SIGNUP_EXISTING: {
-        "login_url": "https://tsudoi.example/login",
-        "reset_url": "https://tsudoi.example/forgot-password",
+        "login_path": "/login",
+        "reset_path": "/forgot-password",
     },
     MailKind.PASSWORD_RESET: {
-        "reset_url": "https://tsudoi.example/reset-password?token=t",
+        "reset_path": "/reset-password?token=t",
         "minutes": 60,
     },
     MailKind.EMAIL_CHANGE_CONFIRM: {
-        "confirm_url": "https://tsudoi.example/confirm-email?token=t",
+        "confirm_path": "/confirm-email?token=t",
         "new_address": HOSTILE,
         "hours": 48,
     },

@@ -46,6 +46,7 @@ TRUTH_TABLE: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "can_review_proposals":   (False, False, False, True,  True),
     "can_propose_events":     (False, True,  False, True,  True),
     "can_read_audit_log":     (False, False, False, False, True),
+    "can_read_mailbox":       (False, False, False, False, True),
     "can_manage_webhooks":    (False, False, False, True,  True),
     "can_use_personal_feed":  (False, True,  True,  True,  True),
     "can_manage_external_calendars": (False, False, False, True, True),

@@ -166,7 +166,7 @@ def test_an_expired_or_altered_link_verifies_nothing(session: Session, now: date
 def test_an_unverified_member_gets_account_mails_only(session: Session, now: datetime) -> None:
     _sign_up(session, now)
     member = _member(session, "sato@example.org")
-    context = {"group_name": "子育て", "approved": True, "group_url": f"{SITE.url}/groups/k"}
+    context = {"group_name": "子育て", "approved": True, "group_path": "/groups/k"}
 
     assert not may_receive(session, member, MailCategory.PARTICIPATION)
     assert may_receive(session, member, MailCategory.ACCOUNT)

@@ -23,6 +23,7 @@ from community_app.ui.components.forms import (
 from community_app.ui.components.layout import layout
 from community_app.ui.locale import tr
 from community_app.ui.pages.account_email import email_section
+from community_app.ui.pages.account_mail import mail_settings_card
 from community_app.ui.policy import Access, handler
 
 
@@ -186,6 +187,7 @@ def account_page() -> rx.Component:
             rx.link(tr("account.my_calendar"), href="/calendar", id="my-calendar-link"),
             email_section(),
             _password_form(),
+            mail_settings_card(),
             rx.button(
                 tr("auth.logout"), on_click=AuthState.log_out, variant="outline", id="logout-button"
             ),

@@ -1,6 +1,7 @@
-"""The account page's e-mail section: the address and whether it is confirmed or
-refused, the confirmation mail again, and the change of address (by a link mailed to
-the new address; the current password is asked for)."""
+"""The account page's e-mail section: the address and whether it is confirmed, the
+confirmation mail again, and the change of address (by a link mailed to the new
+address; the current password is asked for). A refused address is shown by the mail
+settings (``account_mail``)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ class EmailState(FormMixin, rx.State):
     # The member's own address, shown on their own account page only.
     email: str = ""
     verified: bool = True
-    undeliverable: bool = False
     resent: bool = False
     change_sent: bool = False
     _error_fields = {
@@ -48,13 +48,10 @@ class EmailState(FormMixin, rx.State):
                 account_mail_actions.address_status, token=await self._token()
             )
         except DomainError:
-            self.email, self.verified, self.undeliverable = "", True, False
+            self.email, self.verified = "", True
             return
-        self.email, self.verified, self.undeliverable = (
-            status.email,
-            status.verified,
-            status.undeliverable,
-        )
+        # A refused address is shown by the mail settings below (account_mail.py).
+        self.email, self.verified = status.email, status.verified
 
     @handler(Access.SIGNED_IN)
     async def resend(self) -> None:
@@ -102,15 +99,6 @@ def _status() -> rx.Component:
             spacing="2",
             align="center",
             wrap="wrap",
-        ),
-        rx.cond(
-            EmailState.undeliverable,
-            rx.callout(
-                tr("email.undeliverable"),
-                icon="triangle_alert",
-                color_scheme="red",
-                id="email-undeliverable",
-            ),
         ),
         rx.cond(
             ~EmailState.verified,

@@ -315,7 +315,11 @@ def admin_page() -> rx.Component:
             AdminState.allowed,
             rx.vstack(
                 rx.heading(tr("admin.title"), as_="h1", size="7"),
-                rx.link(tr("admin.audit_link"), href="/admin/audit", id="audit-link"),
+                rx.hstack(
+                    rx.link(tr("admin.audit_link"), href="/admin/audit", id="audit-link"),
+                    rx.link(tr("mail.admin.link"), href="/admin/mail", id="mailbox-link"),
+                    spacing="4",
+                ),
                 form_error(AdminState.error_ja, AdminState.error_en),
                 _notice(),
                 rx.grid(
