@@ -7,6 +7,7 @@ from community_app import calendar_import, mail_delivery, scheduler, webhook_del
 from community_app.feeds.app import create_feeds_app
 from community_app.ui.auth import AuthState
 from community_app.ui.components.calendar_links import CalendarLinksState
+from community_app.ui.components.embed_snippet import EmbedSnippetState
 from community_app.ui.errors import backend_exception_handler
 from community_app.ui.pages import (
     account,
@@ -135,6 +136,7 @@ app.add_page(
         groups.GroupPageState.load,
         group_webhooks.GroupWebhooksState.load,
         group_calendar.GroupCalendarState.load,
+        EmbedSnippetState.load,
     ],
 )
 app.add_page(

@@ -21,6 +21,7 @@ PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "
 MIN_SECRET_LENGTH = 32
 MAX_WEB_WORKERS = 32
 MAX_PROXY_HOPS = 5
+MAX_API_RATE_LIMIT = 100_000
 
 
 class SettingsError(ValueError):
@@ -65,6 +66,7 @@ class Settings:
     mail_from: str = ""  # the From header: "Name <address>" or an address
     dkim_private_key_file: Path | None = None
     dkim_selector: str = ""
+    api_rate_limit: int = 120  # public API requests per minute per client address; 0: none
 
     @property
     def is_production(self) -> bool:
@@ -214,6 +216,16 @@ def _dkim() -> tuple[Path | None, str]:
     return path, selector
 
 
+def _api_rate_limit() -> int:
+    raw = _env("API_RATE_LIMIT", "120") or "120"
+    if not raw.isdigit() or int(raw) > MAX_API_RATE_LIMIT:
+        raise SettingsError(
+            f"API_RATE_LIMIT must be a number of requests per minute from 0 (no limit) "
+            f"to {MAX_API_RATE_LIMIT}, not {raw!r}"
+        )
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Read and validate the environment; raise SettingsError with a one-line reason."""
     environment = _env("APP_ENV", "development") or "development"
@@ -264,6 +276,7 @@ def load_settings() -> Settings:
         mail_from=_mail_from(smtp, site_url),
         dkim_private_key_file=dkim_key_file,
         dkim_selector=dkim_selector,
+        api_rate_limit=_api_rate_limit(),
     )
 
 

@@ -1,5 +1,6 @@
 """The Starlette app mounted into Reflex with ``api_transformer``: calendar feeds,
-``/health`` and the one-click mail unsubscribe (``mail_routes``).
+``/health``, the open-data API and widget of ``community_app.api``, and the
+one-click mail unsubscribe (``mail_routes``).
 
 Endpoints are plain ``def`` functions: Starlette runs them in a thread pool, so the
 blocking database work never stalls the event loop that serves the websocket. Each
@@ -23,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, Router
 
+from community_app.api.app import api_routes
 from community_app.db import commits_so_far, get_engine, read_session, write_session
 from community_app.domain.calendar import (
     FeedEntry,
@@ -307,5 +309,6 @@ def create_feeds_app() -> Starlette:
             Mount("/feeds", app=GZipMiddleware(feeds, minimum_size=GZIP_MINIMUM_SIZE)),
             Route("/health", health, methods=methods),
             *mail_routes.ROUTES,
+            *api_routes(),
         ]
     )

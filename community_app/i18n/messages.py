@@ -11,6 +11,7 @@ from community_app.i18n import (
     account_mail_messages,
     attendees_messages,
     calendar_view_messages,
+    embed_messages,
     eventlist_messages,
     feeds_messages,
     ideas_messages,
@@ -323,5 +324,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     calendar_view_messages.MESSAGES,
     account_mail_messages.MESSAGES,
     mail_messages.MESSAGES,
+    embed_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)
