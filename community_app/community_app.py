@@ -2,9 +2,11 @@
 (webhook sender, mail sender, scheduler)."""
 
 import reflex as rx
+from reflex.istate.manager.disk import StateManagerDisk
 
 from community_app import calendar_import, mail_delivery, scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
+from community_app.session_cookie import hide_from_page_state
 from community_app.ui.auth import AuthState
 from community_app.ui.components.calendar_links import CalendarLinksState
 from community_app.ui.components.embed_snippet import EmbedSnippetState
@@ -38,15 +40,24 @@ from community_app.ui.pages import (
     password_reset,
     proposals,
 )
+from community_app.ui.private_states import PrivateStateManagerDisk
+from community_app.ui.tab_session import TabOwnerMiddleware
 
 TITLE = "Tsudoi 集い"
 
 app = rx.App(
-    api_transformer=create_feeds_app(),
+    # The feeds and /auth routes, then: no websocket handshake shows Reflex the login
+    # cookie (it would be stored with the tab's state).
+    api_transformer=[create_feeds_app(), hide_from_page_state],
     html_lang="ja",
     stylesheets=["/accessibility.css", "/calendar.css", "/responsive.css"],
     backend_exception_handler=backend_exception_handler,
 )
+# A tab's page states belong to the login they were filled under (tab_session).
+app.add_middleware(TabOwnerMiddleware())
+# Without Redis, the page states Reflex keeps on disk are readable by us alone.
+if type(app._state_manager) is StateManagerDisk:
+    app._state_manager = PrivateStateManagerDisk()
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
 app.register_lifespan_task(mail_delivery.run_mail_loop)
 app.register_lifespan_task(scheduler.run_scheduler)

@@ -44,6 +44,7 @@ from community_app.domain.feed_documents import (
 from community_app.domain.feed_tokens import personal_feed_entries, resolve_feed_token
 from community_app.domain.models import Group, Member
 from community_app.feeds import mail_routes
+from community_app.feeds.auth_routes import auth_routes
 from community_app.feeds.rendered import (
     GZIP_MINIMUM_SIZE,
     Rendered,
@@ -309,6 +310,7 @@ def create_feeds_app() -> Starlette:
             Mount("/feeds", app=GZipMiddleware(feeds, minimum_size=GZIP_MINIMUM_SIZE)),
             Route("/health", health, methods=methods),
             *mail_routes.ROUTES,
+            *auth_routes(),
             *api_routes(),
         ]
     )

@@ -26,6 +26,9 @@ from community_app.ui.pages.account_email import email_section
 from community_app.ui.pages.account_mail import mail_settings_card
 from community_app.ui.policy import Access, handler
 
+# The query the page comes back with after a password change (a new login, a reload).
+PASSWORD_CHANGED = "password=changed"
+
 
 class AccountState(FormMixin, rx.State):
     display_name: str = ""
@@ -45,6 +48,8 @@ class AccountState(FormMixin, rx.State):
         )
         self.saved = False
         self._clear_error()
+        password = await self.get_state(PasswordState)
+        password.changed = self.router.url.query_parameters.get("password") == "changed"
         return None
 
     @handler(Access.SIGNED_IN)
@@ -97,8 +102,9 @@ class PasswordState(FormMixin, rx.State):
             self._show_error(error)
             yield self._focus_error()
             return
-        auth.session_token = token
-        self.changed = True
+        # Every login was revoked: the browser gets the new one as a cookie, and the
+        # page comes back saying so.
+        yield await auth._hand_over(token, f"/account?{PASSWORD_CHANGED}")
 
 
 def _profile_form() -> rx.Component:
