@@ -5,7 +5,7 @@ mailbox); ``mail_opt_outs`` the categories a member turned off; ``members`` gain
 time and reason an SMTP server refused the member's address for good.
 
 Revision ID: 0008_mail
-Revises: 0007_list_indexes
+Revises: 0010_login_tickets
 Create Date: 2026-12-08
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0008_mail'
-down_revision: str | None = '0007_list_indexes'
+down_revision: str | None = '0010_login_tickets'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
