@@ -5,7 +5,7 @@ hands the browser a one-time ticket (stored hashed, valid for a minute) that
 ``POST /auth/session`` redeems for the cookie.
 
 Revision ID: 0010_login_tickets
-Revises: 0008_mail
+Revises: 0007_list_indexes
 Create Date: 2026-12-08
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0010_login_tickets'
-down_revision: str | None = '0008_mail'
+down_revision: str | None = '0007_list_indexes'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@ since they joined: they were never asked); ``account_tokens`` holds the hashes o
 links mailed for verification, password reset and change of address.
 
 Revision ID: 0011_account_mail
-Revises: 0010_login_tickets
+Revises: 0008_mail
 Create Date: 2026-12-08
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0011_account_mail'
-down_revision: str | None = '0010_login_tickets'
+down_revision: str | None = '0008_mail'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
