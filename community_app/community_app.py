@@ -7,10 +7,12 @@ from reflex.istate.manager.disk import StateManagerDisk
 from community_app import calendar_import, mail_delivery, scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
 from community_app.session_cookie import hide_from_page_state
+from community_app.settings import get_settings
+from community_app.ui import socket_guard
 from community_app.ui.auth import AuthState
 from community_app.ui.components.calendar_links import CalendarLinksState
 from community_app.ui.components.embed_snippet import EmbedSnippetState
-from community_app.ui.errors import backend_exception_handler
+from community_app.ui.errors import backend_exception_handler, frontend_exception_handler
 from community_app.ui.pages import (
     account,
     account_email,
@@ -52,12 +54,15 @@ app = rx.App(
     html_lang="ja",
     stylesheets=["/accessibility.css", "/calendar.css", "/responsive.css"],
     backend_exception_handler=backend_exception_handler,
+    frontend_exception_handler=frontend_exception_handler,
 )
 # A tab's page states belong to the login they were filled under (tab_session).
 app.add_middleware(TabOwnerMiddleware())
 # Without Redis, the page states Reflex keeps on disk are readable by us alone.
 if type(app._state_manager) is StateManagerDisk:
     app._state_manager = PrivateStateManagerDisk()
+# Limits per websocket connection: events per second, sizes, unknown handlers.
+socket_guard.install(app, enabled=get_settings().websocket_guard)
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
 app.register_lifespan_task(mail_delivery.run_mail_loop)
 app.register_lifespan_task(scheduler.run_scheduler)

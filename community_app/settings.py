@@ -66,6 +66,9 @@ class Settings:
     mail_from: str = ""  # the From header: "Name <address>" or an address
     dkim_private_key_file: Path | None = None
     dkim_selector: str = ""
+    # The websocket limits (ui/socket_guard.py). Off only in tests that show the attacks
+    # they stop still work without them; production refuses to start with them off.
+    websocket_guard: bool = True
     api_rate_limit: int = 120  # public API requests per minute per client address; 0: none
 
     @property
@@ -257,6 +260,9 @@ def load_settings() -> Settings:
     smtp_url = _env("SMTP_URL")
     smtp = parse_smtp_url(smtp_url) if smtp_url else None
     dkim_key_file, dkim_selector = _dkim()
+    websocket_guard = _parse_bool("WEBSOCKET_GUARD", _env("WEBSOCKET_GUARD", "true") or "true")
+    if not websocket_guard and environment == "production":
+        raise SettingsError("WEBSOCKET_GUARD=false is for tests only, never in production")
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -276,6 +282,7 @@ def load_settings() -> Settings:
         mail_from=_mail_from(smtp, site_url),
         dkim_private_key_file=dkim_key_file,
         dkim_selector=dkim_selector,
+        websocket_guard=websocket_guard,
         api_rate_limit=_api_rate_limit(),
     )
 

@@ -78,9 +78,14 @@ def production_server(
     *,
     app_dir: Path = PROJECT_ROOT,
     health: str = "/health",
+    backend_only: bool = False,
 ) -> Iterator[Served]:
     """Serve the app in ``app_dir`` with ``environment`` on top of this process's; yield
-    once both ``health`` and the home page answer; stop the whole process group after."""
+    once both ``health`` and the home page answer; stop the whole process group after.
+
+    ``backend_only`` serves the websocket and the plain HTTP routes without building
+    the pages (seconds instead of minutes): enough for a client speaking the protocol.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = (
@@ -94,8 +99,8 @@ def production_server(
         | dict(environment)
     )
     reflex = PROJECT_ROOT / ".venv" / "bin" / "reflex"
-    command = [str(reflex), "run", "--env", "prod", "--frontend-port", str(port)]
-    command += ["--backend-port", str(port)]
+    command = [str(reflex), "run", "--env", "prod", "--backend-port", str(port)]
+    command += ["--backend-only"] if backend_only else ["--frontend-port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command,
@@ -106,13 +111,15 @@ def production_server(
             start_new_session=True,  # its own process group: stopped as one below
         )
         try:
-            _wait_until_up(base, process, log, health)
+            _wait_until_up(base, process, log, health, pages=not backend_only)
             yield Served(base, process, log)
         finally:
             _stop(process)
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, health: str) -> None:
+def _wait_until_up(
+    base: str, process: subprocess.Popen[bytes], log: Path, health: str, *, pages: bool
+) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -120,7 +127,7 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, healt
             raise RuntimeError(f"the server stopped while starting:\n{tail}")
         try:
             checked = httpx.get(f"{base}{health}", timeout=2)
-            page = httpx.get(f"{base}/", timeout=2)
+            page = httpx.get(f"{base}/", timeout=2) if pages else checked
             if checked.status_code == 200 and page.status_code == 200:
                 return
         except httpx.HTTPError:

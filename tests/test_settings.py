@@ -25,6 +25,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "SEND_WEBHOOKS",
         "WEB_WORKERS",
         "TRUSTED_PROXY_HOPS",
+        "WEBSOCKET_GUARD",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
@@ -119,6 +120,18 @@ def test_proxy_hops_default_to_none_and_refuse_nonsense(monkeypatch: pytest.Monk
     assert load_settings().trusted_proxy_hops == 1
     monkeypatch.setenv("TRUSTED_PROXY_HOPS", "yes")
     with pytest.raises(SettingsError, match="TRUSTED_PROXY_HOPS"):
+        load_settings()
+
+
+def test_the_websocket_guard_is_on_unless_a_test_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().websocket_guard
+    monkeypatch.setenv("WEBSOCKET_GUARD", "false")
+    assert not load_settings().websocket_guard
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+    with pytest.raises(SettingsError, match="WEBSOCKET_GUARD"):
         load_settings()
 
 

@@ -88,6 +88,7 @@ class ReflexTab:
         self.token = str(uuid.uuid4())
         self.state: dict[str, dict[str, Any]] = {}
         self.updates: list[Update] = []
+        self.events: list[dict[str, Any]] = []  # events the server asked the page to run
         self.posted_forms: list[tuple[str, dict[str, str]]] = []  # scripts' form posts
         self.path = "/"
         self.params: dict[str, str] = {}
@@ -124,7 +125,7 @@ class ReflexTab:
         if not same_token:
             self.token = str(uuid.uuid4())
         self.path, self.params = path, dict(params or {})
-        self.state, self.updates, self.posted_forms = {}, [], []
+        self.state, self.updates, self.events, self.posted_forms = {}, [], [], []
         self._arrived = asyncio.Event()  # of this event loop (a tab may outlive one)
         self._http = aiohttp.ClientSession()
         client = socketio.AsyncClient(reconnection=False, http_session=self._http)
@@ -185,6 +186,8 @@ class ReflexTab:
 
     async def _on_update(self, data: Any) -> None:
         delta = data.get("delta", {}) if isinstance(data, dict) else {}
+        events = data.get("events", []) if isinstance(data, dict) else []
+        self.events.extend(event for event in events if isinstance(event, dict))
         for state_name, changes in delta.items():
             self.state.setdefault(state_name, {}).update(changes)
         events = data.get("events", []) if isinstance(data, dict) else []

@@ -85,22 +85,40 @@ def log_out(token: object) -> None:
 
 
 def change_password(
-    *, token: object, current_password: object, new_password: object, user_agent: str
+    *, token: object, current_password: object, new_password: object, ip: str, user_agent: str
 ) -> str:
-    """Returns the new token: every other login of the member has been revoked."""
+    """Returns the new token: every other login of the member has been revoked.
+
+    A wrong current password is a password guess, so it counts against the same
+    limits as a failed log-in (the member's account and the caller's network), and
+    the limits are checked before Argon2 runs: a signed-in tab cannot guess, nor burn
+    CPU, faster than the login form allows.
+    """
     now = _now()
     with write_session() as session:
         member = sessions.resolve_session(session, token=token, now=now)
         if member is None or member.id is None:
             raise DomainError("not_signed_in", "Please log in again.")
-        return sessions.change_password(
-            session,
-            member_id=member.id,
-            current_password=current_password,
-            new_password=new_password,
-            now=now,
-            user_agent=user_agent,
-        )
+        member_id, email = member.id, member.email
+        rate_limits.guard_login(session, ip=ip, email=email, now=now)
+    try:
+        with write_session() as session:
+            new_token = sessions.change_password(
+                session,
+                member_id=member_id,
+                current_password=current_password,
+                new_password=new_password,
+                now=now,
+                user_agent=user_agent,
+            )
+    except DomainError as error:
+        if error.code == "wrong_password":
+            with write_session() as session:
+                rate_limits.note_failed_login(session, ip=ip, email=email, now=now)
+        raise
+    with write_session() as session:
+        rate_limits.note_successful_login(session, ip=ip, email=email)
+    return new_token
 
 
 def save_locale(*, token: object, locale: object) -> None:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from community_app.domain import sessions
 from community_app.domain.errors import DomainError
 from community_app.domain.models import Member
 from community_app.domain.rate_limits import LOGIN_LIMIT_PER_ACCOUNT
@@ -27,6 +28,12 @@ def _log_in(email: str, password: str, ip: str = IP) -> str:
         email=email, password=password, ip=ip, user_agent="pytest"
     )
     return token
+
+
+def _change(token: str, current: str, new: str, ip: str = IP) -> str:
+    return account_actions.change_password(
+        token=token, current_password=current, new_password=new, ip=ip, user_agent="pytest"
+    )
 
 
 def test_a_new_account_logs_in_and_log_out_ends_it(app_database: Engine) -> None:
@@ -68,9 +75,7 @@ def test_changing_the_password_logs_out_every_other_session(app_database: Engine
     first = _sign_up()
     second = _log_in("mika@example.org", PASSWORD)
 
-    fresh = account_actions.change_password(
-        token=first, current_password=PASSWORD, new_password="atarashii-kagi-88", user_agent="t"
-    )
+    fresh = _change(first, PASSWORD, "atarashii-kagi-88")
 
     assert account_actions.resolve(first) is None
     assert account_actions.resolve(second) is None
@@ -99,3 +104,60 @@ def test_a_forged_token_can_change_nothing(app_database: Engine) -> None:
     assert refused.value.code == "not_signed_in"
     with Session(app_database) as session:
         assert session.exec(select(Member)).one().display_name == "美香"
+
+
+def test_wrong_current_passwords_are_limited_like_logins_and_the_right_one_is_then_refused(
+    app_database: Engine,
+) -> None:
+    # Without the limit (before issue 21) the 26th guess, the right one, changed the password.
+    token = _sign_up()
+    for _ in range(LOGIN_LIMIT_PER_ACCOUNT):
+        with pytest.raises(DomainError) as failed:
+            _change(token, "a-wrong-guess", "atarashii-kagi-88")
+        assert failed.value.code == "wrong_password"
+
+    with pytest.raises(DomainError) as limited:
+        _change(token, PASSWORD, "atarashii-kagi-88")
+
+    assert limited.value.code == "rate_limited"
+    with pytest.raises(DomainError):  # the password did not change: the login limit holds too
+        _log_in("mika@example.org", "atarashii-kagi-88", ip="198.51.100.7")
+
+
+def test_the_limit_is_checked_before_argon2_runs(
+    app_database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _sign_up()
+    for _ in range(LOGIN_LIMIT_PER_ACCOUNT):
+        with pytest.raises(DomainError):
+            _change(token, "a-wrong-guess", "atarashii-kagi-88")
+    verifications: list[str] = []
+    real_verify = sessions.verify_password
+    monkeypatch.setattr(
+        sessions,
+        "verify_password",
+        lambda stored, password: verifications.append(password) or real_verify(stored, password),
+    )
+
+    for _ in range(5):
+        with pytest.raises(DomainError):
+            _change(token, "another-guess", "atarashii-kagi-88")
+
+    assert verifications == []
+
+
+def test_a_right_password_change_under_the_limit_forgets_earlier_typos(
+    app_database: Engine,
+) -> None:
+    # The control for the two tests above: below the limit the right password works.
+    token = _sign_up()
+    for _ in range(LOGIN_LIMIT_PER_ACCOUNT - 1):
+        with pytest.raises(DomainError):
+            _change(token, "a-wrong-guess", "atarashii-kagi-88")
+
+    fresh = _change(token, PASSWORD, "atarashii-kagi-88")
+
+    assert account_actions.resolve(fresh) is not None
+    with pytest.raises(DomainError) as again:
+        _change(fresh, "a-wrong-guess", "mata-atarashii-99")
+    assert again.value.code == "wrong_password"  # the account's count restarted

@@ -9,7 +9,7 @@ import reflex as rx
 
 from community_app.domain.errors import DomainError
 from community_app.ui import account_actions
-from community_app.ui.auth import AuthState, current_member, user_agent
+from community_app.ui.auth import AuthState, client_ip, current_member, user_agent
 from community_app.ui.components.forms import (
     COMMON_TIMEZONES,
     FormMixin,
@@ -21,6 +21,7 @@ from community_app.ui.components.forms import (
     text_value,
 )
 from community_app.ui.components.layout import layout
+from community_app.ui.credential_pool import run_credential_work
 from community_app.ui.locale import tr
 from community_app.ui.pages.account_email import email_section
 from community_app.ui.pages.account_mail import mail_settings_card
@@ -91,11 +92,12 @@ class PasswordState(FormMixin, rx.State):
         self.changed = False
         auth = await self.get_state(AuthState)
         try:
-            token = await asyncio.to_thread(
+            token = await run_credential_work(
                 account_actions.change_password,
                 token=auth.session_token,
                 current_password=text_value(form_data, "current_password"),
                 new_password=text_value(form_data, "new_password"),
+                ip=client_ip(self),
                 user_agent=user_agent(self),
             )
         except DomainError as error:

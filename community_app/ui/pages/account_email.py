@@ -20,6 +20,7 @@ from community_app.ui.components.forms import (
     submit_button,
     text_value,
 )
+from community_app.ui.credential_pool import run_credential_work
 from community_app.ui.locale import tr
 from community_app.ui.policy import Access, handler
 
@@ -72,7 +73,7 @@ class EmailState(FormMixin, rx.State):
         self.busy = True
         yield
         try:
-            await asyncio.to_thread(
+            await run_credential_work(
                 account_mail_actions.request_email_change,
                 token=await self._token(),
                 new_email=text_value(form_data, "new_email"),

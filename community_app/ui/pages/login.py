@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from community_app.domain.errors import DomainError
@@ -19,6 +17,7 @@ from community_app.ui.components.forms import (
     text_value,
 )
 from community_app.ui.components.layout import layout
+from community_app.ui.credential_pool import run_credential_work
 from community_app.ui.locale import LocaleState, tr
 from community_app.ui.policy import Access, handler
 
@@ -32,7 +31,7 @@ class _SignInForm(FormMixin, mixin=True):
         self.busy = True
         yield
         try:
-            _member, token = await asyncio.to_thread(
+            _member, token = await run_credential_work(
                 action, **fields, ip=client_ip(self), user_agent=user_agent(self)
             )
         except DomainError as error:
@@ -83,7 +82,7 @@ class SignupState(FormMixin, rx.State):
         self.busy = True
         yield
         try:
-            await asyncio.to_thread(account_mail_actions.sign_up, **fields, ip=client_ip(self))
+            await run_credential_work(account_mail_actions.sign_up, **fields, ip=client_ip(self))
         except DomainError as error:
             self._show_error(error)
             self.busy = False

@@ -23,6 +23,7 @@ from community_app.ui.components.forms import (
     text_value,
 )
 from community_app.ui.components.layout import layout
+from community_app.ui.credential_pool import run_credential_work
 from community_app.ui.locale import pick, tr
 from community_app.ui.policy import Access, handler
 
@@ -92,7 +93,7 @@ class ResetPasswordState(FormMixin, rx.State):
         self.busy = True
         yield
         try:
-            await asyncio.to_thread(
+            await run_credential_work(
                 account_mail_actions.reset_password,
                 token=url_token(self),
                 new_password=text_value(form_data, "new_password"),
