@@ -24,6 +24,9 @@ config = rx.Config(
     # Behind nginx or Caddy every websocket comes from the proxy: without this, the
     # login and sign-up rate limits would count all visitors as one address.
     trusted_proxy_hops=settings.trusted_proxy_hops,
+    # ... which is only safe when nothing but the proxy can reach the port: LISTEN_HOST
+    # defaults to 127.0.0.1 then (`make run` warns loudly when it is set otherwise).
+    backend_host=settings.listen_host,
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.RadixThemesPlugin(

@@ -2,8 +2,10 @@
 fetch guard (public addresses only, checked at connect time; no redirects; a size cap
 and a total deadline), with conditional requests so an unchanged calendar costs a 304.
 
-No transaction is open while a request is in flight. Every failure is recorded on the
-calendar (shown on the group page) and never raised to the caller.
+No transaction is open while a request is in flight, nor while a document is parsed
+(seconds for a big partner calendar): the write lock is taken only to store the result.
+Every failure is recorded on the calendar (shown on the group page) and never raised
+to the caller.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import Engine
 
-from community_app.db import write_session
+from community_app.db import read_session, write_session
 from community_app.domain import external_calendars
 from community_app.domain.errors import DomainError
 from community_app.domain.external_calendars import FetchTarget
@@ -61,6 +63,18 @@ async def _download(
     return response.status_code, response.body, etag, modified
 
 
+def _parsed(
+    target: FetchTarget, body: bytes, now: datetime, engine: Engine | None
+) -> list[external_calendars.ParsedEvent] | str:
+    """The document's events, parsed with no transaction open; or why it cannot be read."""
+    try:
+        with read_session(engine) as session:
+            timezone = external_calendars.calendar_timezone(session, calendar_id=target.calendar_id)
+        return external_calendars.events_in_window(body, timezone=timezone, now=now)
+    except (ValueError, KeyError, IndexError, TypeError, DomainError) as problem:
+        return f"not a readable iCalendar file ({type(problem).__name__})"
+
+
 def _record(
     target: FetchTarget,
     outcome: tuple[int, bytes, str, str] | str,
@@ -68,6 +82,9 @@ def _record(
     engine: Engine | None,
 ) -> str:
     """Store the outcome; return "" on success or the error recorded."""
+    events: list[external_calendars.ParsedEvent] | str = ""
+    if not isinstance(outcome, str) and outcome[0] == 200:
+        events = _parsed(target, outcome[1], now, engine)  # before the write lock
     with write_session(engine) as session:
         if isinstance(outcome, str):
             error = outcome
@@ -76,19 +93,21 @@ def _record(
             return ""
         elif outcome[0] != 200:
             error = f"HTTP {outcome[0]}"
+        elif isinstance(events, str):
+            error = events
         else:
-            try:  # a document that does not parse raises before anything is written
-                external_calendars.import_calendar(
+            try:
+                external_calendars.store_calendar(
                     session,
                     calendar_id=target.calendar_id,
-                    body=outcome[1],
+                    events=events,
                     etag=outcome[2],
                     last_modified=outcome[3],
                     now=now,
                 )
                 return ""
-            except (ValueError, KeyError, IndexError, TypeError, DomainError) as problem:
-                error = f"not a readable iCalendar file ({type(problem).__name__})"
+            except DomainError as problem:  # the calendar was removed meanwhile
+                error = str(problem)
         external_calendars.record_fetch_failure(
             session, calendar_id=target.calendar_id, error=error, now=now
         )

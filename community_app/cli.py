@@ -128,9 +128,13 @@ def send_test_mail(to: str, locale: str) -> int:
 
 def prepare(check_port: bool) -> int:
     """What ``make run`` does before serving: checks, migrations, demo data."""
-    from community_app.preflight import run_checks
+    from community_app.preflight import forged_address_warning, run_checks
 
-    run_checks(get_settings(), check_port=check_port)
+    settings = get_settings()
+    warning = forged_address_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr)
+    run_checks(settings, check_port=check_port)
     migrate()
     return seed_demo(respect_setting=True)
 

@@ -6,6 +6,7 @@ from reflex.istate.manager.disk import StateManagerDisk
 
 from community_app import calendar_import, mail_delivery, scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
+from community_app.security_headers import security_headers
 from community_app.session_cookie import hide_from_page_state
 from community_app.settings import get_settings
 from community_app.ui import socket_guard
@@ -49,8 +50,9 @@ TITLE = "Tsudoi 集い"
 
 app = rx.App(
     # The feeds and /auth routes, then: no websocket handshake shows Reflex the login
-    # cookie (it would be stored with the tab's state).
-    api_transformer=[create_feeds_app(), hide_from_page_state],
+    # cookie (it would be stored with the tab's state); the headers middleware wraps
+    # everything last, so no route answers without them.
+    api_transformer=[create_feeds_app(), hide_from_page_state, security_headers],
     html_lang="ja",
     stylesheets=["/accessibility.css", "/calendar.css", "/responsive.css"],
     backend_exception_handler=backend_exception_handler,

@@ -8,6 +8,7 @@ opened for writing.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import smtplib
 import socket
 import sqlite3
@@ -30,7 +31,12 @@ class PreflightError(RuntimeError):
 
 
 def check_port_free(port: int, host: str = "0.0.0.0") -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    """Refuse a port something listens on. SO_REUSEADDR, as the server itself sets it:
+    without it, the TIME_WAIT connections a stopped or crashed server leaves behind for
+    up to a minute would read as "busy" although nothing listens."""
+    family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
@@ -169,10 +175,23 @@ def smtp_warning(smtp: SmtpSettings) -> str | None:
     return None
 
 
+def forged_address_warning(settings: Settings) -> str | None:
+    """The loud warning for a trusted proxy whose port is reachable around it, else None."""
+    if not settings.exposes_forged_addresses:
+        return None
+    return (
+        f"WARNING: TRUSTED_PROXY_HOPS={settings.trusted_proxy_hops} believes X-Forwarded-For, "
+        f"but LISTEN_HOST={settings.listen_host} lets clients reach port {settings.port} "
+        "without the proxy: anyone who does can forge their address and bypass the "
+        "per-address log-in limits. Firewall the port so that only the proxy reaches it, "
+        "or unset LISTEN_HOST (127.0.0.1)."
+    )
+
+
 def run_checks(settings: Settings, *, check_port: bool) -> None:
     """All checks ``make run`` needs before migrating and serving."""
     if check_port:
-        check_port_free(settings.port)
+        check_port_free(settings.port, settings.listen_host)
     check_database(settings.database_url)
     if settings.redis_url:
         check_redis(settings.redis_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -66,10 +67,23 @@ class Settings:
     mail_from: str = ""  # the From header: "Name <address>" or an address
     dkim_private_key_file: Path | None = None
     dkim_selector: str = ""
+    listen_host: str = "0.0.0.0"  # the address the server binds; loopback behind a proxy
     # The websocket limits (ui/socket_guard.py). Off only in tests that show the attacks
     # they stop still work without them; production refuses to start with them off.
     websocket_guard: bool = True
     api_rate_limit: int = 120  # public API requests per minute per client address; 0: none
+
+    @property
+    def is_https(self) -> bool:
+        return self.site_url.startswith("https://")
+
+    @property
+    def exposes_forged_addresses(self) -> bool:
+        """X-Forwarded-For is believed, yet clients can reach the port without the proxy:
+        anyone could then claim any address and walk past the per-address limits."""
+        return (
+            self.trusted_proxy_hops > 0 and not ipaddress.ip_address(self.listen_host).is_loopback
+        )
 
     @property
     def is_production(self) -> bool:
@@ -219,6 +233,19 @@ def _dkim() -> tuple[Path | None, str]:
     return path, selector
 
 
+def _listen_host(trusted_proxy_hops: int) -> str:
+    """LISTEN_HOST, or 127.0.0.1 behind a trusted proxy (only the proxy may connect:
+    the X-Forwarded-For it sets is believed) and 0.0.0.0 otherwise."""
+    default = "127.0.0.1" if trusted_proxy_hops else "0.0.0.0"
+    raw = _env("LISTEN_HOST", default) or default
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError as error:
+        raise SettingsError(
+            f"LISTEN_HOST must be an IP address such as 127.0.0.1 or 0.0.0.0, not {raw!r}"
+        ) from error
+
+
 def _api_rate_limit() -> int:
     raw = _env("API_RATE_LIMIT", "120") or "120"
     if not raw.isdigit() or int(raw) > MAX_API_RATE_LIMIT:
@@ -260,6 +287,7 @@ def load_settings() -> Settings:
     smtp_url = _env("SMTP_URL")
     smtp = parse_smtp_url(smtp_url) if smtp_url else None
     dkim_key_file, dkim_selector = _dkim()
+    hops = _trusted_proxy_hops()
     websocket_guard = _parse_bool("WEBSOCKET_GUARD", _env("WEBSOCKET_GUARD", "true") or "true")
     if not websocket_guard and environment == "production":
         raise SettingsError("WEBSOCKET_GUARD=false is for tests only, never in production")
@@ -276,12 +304,13 @@ def load_settings() -> Settings:
         send_webhooks=_parse_bool("SEND_WEBHOOKS", _env("SEND_WEBHOOKS", "true") or "true"),
         fetch_calendars=_parse_bool("FETCH_CALENDARS", _env("FETCH_CALENDARS", "true") or "true"),
         web_workers=_web_workers(redis_url),
-        trusted_proxy_hops=_trusted_proxy_hops(),
         site_name=_site_name(),
         smtp=smtp,
         mail_from=_mail_from(smtp, site_url),
         dkim_private_key_file=dkim_key_file,
         dkim_selector=dkim_selector,
+        trusted_proxy_hops=hops,
+        listen_host=_listen_host(hops),
         websocket_guard=websocket_guard,
         api_rate_limit=_api_rate_limit(),
     )

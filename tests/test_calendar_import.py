@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from community_app.calendar_import import REFRESH_EVERY, refresh, refresh_due
 from community_app.db import write_session
-from community_app.domain.external_calendars import claim_due_targets
+from community_app.domain import external_calendars
+from community_app.domain.external_calendars import claim_due_targets, import_calendar
 from community_app.domain.models import Event, ExternalCalendar
 from community_app.fetch_guard import guarded_client
 from tests.factories import make_group
@@ -142,3 +143,31 @@ def test_a_calendar_claimed_by_one_worker_is_not_due_for_another(
     assert [t.url for t in first] == ["https://partner.example.org/cal.ics"]
     assert second == []
     assert [t.calendar_id for t in next_round] == [t.calendar_id for t in first]
+
+
+def test_a_calendar_is_parsed_before_the_write_lock_is_taken(
+    engine: Engine, now: datetime, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parsing a partner's 13 509 events took 2.5 s inside BEGIN IMMEDIATE, blocking every
+    # writer. The spy wraps the real parser and notes the connections held meanwhile.
+    held: list[int] = []
+    real_parser = external_calendars.parse_calendar
+
+    def parse_and_note(body: bytes, *, timezone: str) -> list[external_calendars.ParsedEvent]:
+        held.append(engine.pool.checkedout())  # type: ignore[attr-defined]
+        return real_parser(body, timezone=timezone)
+
+    monkeypatch.setattr(external_calendars, "parse_calendar", parse_and_note)
+    body = ics(*(vevent(f"{number}@partner", f"催し {number}") for number in range(200)))
+    receiver.answers["/cal.ics"] = Answer(body=body)
+    calendar_id = _calendar(engine, receiver.url("/cal.ics"))
+
+    _run(engine, now)
+
+    assert held == [0] and len(_state(engine)[0]) == 200
+    # Control: parsing inside the one write transaction (the way it was) holds it.
+    with write_session(engine) as session:
+        import_calendar(
+            session, calendar_id=calendar_id, body=body, etag="", last_modified="", now=now
+        )
+    assert held == [0, 1]

@@ -85,6 +85,46 @@ def test_a_busy_port_stops_prepare_and_says_how_to_choose_another(tmp_path: Path
     assert f"Port {port} is busy" in result.stderr and f"PORT={port + 1}" in result.stderr
 
 
+def test_the_reflex_config_binds_loopback_behind_a_proxy(tmp_path: Path) -> None:
+    # rxconfig.py is what `reflex run` reads: its backend_host is the address bound.
+    def bound_host(extra: dict[str, str]) -> str:
+        inherited = {name: value for name, value in os.environ.items() if name != "LISTEN_HOST"}
+        env = inherited | {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"} | extra
+        done = subprocess.run(
+            [sys.executable, "-c", "import rxconfig; print(rxconfig.config.backend_host)"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout.strip().splitlines()[-1]
+
+    assert bound_host({"TRUSTED_PROXY_HOPS": "0"}) == "0.0.0.0"
+    assert bound_host({"TRUSTED_PROXY_HOPS": "1"}) == "127.0.0.1"
+
+
+def test_prepare_warns_loudly_when_a_trusted_proxy_can_be_bypassed(tmp_path: Path) -> None:
+    database = tmp_path / "community.db"
+    safe = run_cli(
+        "prepare",
+        "--no-port-check",
+        database=database,
+        extra_env={"TRUSTED_PROXY_HOPS": "1", "SEED_DEMO": "false"},
+    )
+    assert safe.returncode == 0, safe.stderr
+    assert "WARNING" not in safe.stderr
+    exposed = run_cli(
+        "prepare",
+        "--no-port-check",
+        database=database,
+        extra_env={"TRUSTED_PROXY_HOPS": "1", "LISTEN_HOST": "0.0.0.0", "SEED_DEMO": "false"},
+    )
+    assert exposed.returncode == 0, exposed.stderr
+    assert "WARNING: TRUSTED_PROXY_HOPS=1" in exposed.stderr and "forge" in exposed.stderr
+
+
 def test_a_bad_setting_is_one_line(tmp_path: Path) -> None:
     result = run_cli("check", database=tmp_path / "x.db", extra_env={"PORT": "abc"})
     assert result.returncode == 1

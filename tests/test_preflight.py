@@ -43,6 +43,29 @@ def test_a_free_port_passes() -> None:
     check_port_free(_closed_port())
 
 
+def _port_in_time_wait() -> int:
+    """A port nothing listens on, holding a TIME_WAIT connection (as after a crash)."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = int(server.getsockname()[1])
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        accepted.close()  # the server's side closes first: it keeps the TIME_WAIT
+        client.recv(1)
+        client.close()
+    return port
+
+
+def test_a_port_left_in_time_wait_after_a_crash_is_free() -> None:
+    port = _port_in_time_wait()
+    # Control: the old probe (a bind without SO_REUSEADDR) calls this port busy.
+    with socket.socket() as naive_probe, pytest.raises(OSError):
+        naive_probe.bind(("0.0.0.0", port))
+    check_port_free(port)
+
+
 def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "community.db"
     path.write_bytes("これはデータベースではありません".encode() * 100)

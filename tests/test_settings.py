@@ -25,6 +25,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "SEND_WEBHOOKS",
         "WEB_WORKERS",
         "TRUSTED_PROXY_HOPS",
+        "LISTEN_HOST",
         "WEBSOCKET_GUARD",
     ):
         monkeypatch.delenv(name, raising=False)
@@ -120,6 +121,29 @@ def test_proxy_hops_default_to_none_and_refuse_nonsense(monkeypatch: pytest.Monk
     assert load_settings().trusted_proxy_hops == 1
     monkeypatch.setenv("TRUSTED_PROXY_HOPS", "yes")
     with pytest.raises(SettingsError, match="TRUSTED_PROXY_HOPS"):
+        load_settings()
+
+
+def test_behind_a_trusted_proxy_the_server_listens_on_loopback_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without a proxy the port serves everyone; with one, only the proxy (on this machine)
+    # may connect, so nobody can reach the app directly with a forged X-Forwarded-For.
+    direct = load_settings()
+    assert direct.listen_host == "0.0.0.0" and not direct.exposes_forged_addresses
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    proxied = load_settings()
+    assert proxied.listen_host == "127.0.0.1" and not proxied.exposes_forged_addresses
+
+
+def test_an_explicit_public_listen_address_behind_a_proxy_is_flagged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    monkeypatch.setenv("LISTEN_HOST", "0.0.0.0")
+    assert load_settings().exposes_forged_addresses
+    monkeypatch.setenv("LISTEN_HOST", "localhost:80")
+    with pytest.raises(SettingsError, match="LISTEN_HOST"):
         load_settings()
 
 

@@ -4,9 +4,9 @@ notice exists exactly when the change it reports was committed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from community_app.domain import ideas, webhooks
 from community_app.domain.enums import (
@@ -17,13 +17,16 @@ from community_app.domain.enums import (
     RsvpStatus,
     WebhookAction,
 )
-from community_app.domain.models import Event, Membership, Rsvp
+from community_app.domain.models import Event, Membership, Notification, Rsvp
 from community_app.domain.notifications import notify
 from community_app.domain.permissions import Actor
 
 # People with a place at the event, who must hear about changes to it.
 CONCERNED_RSVPS = (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING)
 S = EventStatus
+# Submissions by one member to one group within this time, while the organiser has not
+# read the notice yet, make one notice.
+SUBMISSION_BURST = timedelta(hours=1)
 
 
 def _members_with(session: Session, event_id: int, statuses: tuple[RsvpStatus, ...]) -> list[int]:
@@ -79,17 +82,7 @@ def announce_status(
     """Notices for a status change from ``origin`` to ``event.status``."""
     to, values = event.status, {"title": event.title, "reason": event.status_reason}
     if to == S.SUBMITTED:
-        again = origin == S.CHANGES_REQUESTED
-        notify(
-            session,
-            member_ids=reviewer_ids(session, event.group_id),
-            kind=NotificationKind.PROPOSAL_SUBMITTED,
-            event_id=event.id,
-            message_ja=f"{'修正された' if again else '新しい'}提案「{event.title}」が届きました。",
-            message_en=f"{'Revised' if again else 'New'} event proposal: “{event.title}”.",
-            except_member_id=actor.member_id,
-            now=now,
-        )
+        _announce_submission(session, actor=actor, event=event, origin=origin, now=now)
     elif to in _DECISIONS and event.proposer_id is not None:
         ja, en = _DECISIONS[to]
         notify(
@@ -117,6 +110,61 @@ def announce_status(
         ideas.on_event_status(session, actor=actor, event=event, now=now)
         action = WebhookAction.PUBLISHED if to == S.APPROVED else WebhookAction.CANCELLED
         webhooks.queue_event_webhooks(session, event_id=event.id or 0, action=action, now=now)
+
+
+def _burst_notices(
+    session: Session, *, actor: Actor, event: Event, reviewers: set[int], now: datetime
+) -> dict[int, Notification]:
+    """Each reviewer's unread notice of a submission by the same member to the same
+    group within SUBMISSION_BURST: the one a further submission is folded into."""
+    rows = session.exec(
+        select(Notification)
+        .join(Event, col(Event.id) == col(Notification.event_id))
+        .where(
+            Notification.kind == NotificationKind.PROPOSAL_SUBMITTED,
+            col(Notification.member_id).in_(reviewers),
+            col(Notification.read_at).is_(None),
+            col(Notification.created_at) > now - SUBMISSION_BURST,
+            col(Event.proposer_id) == actor.member_id,
+            col(Event.group_id) == event.group_id,
+        )
+        .order_by(col(Notification.created_at))
+    ).all()
+    return {row.member_id: row for row in rows}
+
+
+def _announce_submission(
+    session: Session, *, actor: Actor, event: Event, origin: EventStatus, now: datetime
+) -> None:
+    """Tell the group's organisers; a burst of submissions from one member reaches each
+    organiser as one notice that counts them ("5 new proposals, the latest “X”")."""
+    reviewers = set(reviewer_ids(session, event.group_id)) - {actor.member_id}
+    burst = _burst_notices(session, actor=actor, event=event, reviewers=reviewers, now=now)
+    for notice in burst.values():
+        waiting = session.exec(
+            select(func.count())
+            .select_from(Event)
+            .where(
+                col(Event.proposer_id) == actor.member_id,
+                col(Event.group_id) == event.group_id,
+                col(Event.status) == S.SUBMITTED,
+                col(Event.updated_at) >= notice.created_at,
+            )
+        ).one()
+        notice.event_id = event.id
+        notice.message = f"提案が{waiting}件届きました(最新:「{event.title}」)。"
+        notice.message_en = f"{waiting} event proposals arrived, the latest “{event.title}”."
+        session.add(notice)
+    again = origin == S.CHANGES_REQUESTED
+    notify(
+        session,
+        member_ids=reviewers - set(burst),
+        kind=NotificationKind.PROPOSAL_SUBMITTED,
+        event_id=event.id,
+        message_ja=f"{'修正された' if again else '新しい'}提案「{event.title}」が届きました。",
+        message_en=f"{'Revised' if again else 'New'} event proposal: “{event.title}”.",
+        now=now,
+    )
 
 
 def announce_change(

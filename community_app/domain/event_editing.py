@@ -39,6 +39,7 @@ from community_app.domain.permissions import (
     require,
 )
 from community_app.domain.proposals import can_edit_event, can_view_event, locked_event
+from community_app.domain.quotas import check_draft_quota
 from community_app.domain.slugs import unique_slug
 from community_app.domain.validation import as_id
 
@@ -168,6 +169,7 @@ def create_event_draft(
     fields = validate_event_form(form, group_id=group_id)
     if fields.starts_at <= now:
         raise DomainError("starts_in_past")
+    check_draft_quota(session, actor=actor, group_id=group_id)
     event = Event(
         uid=new_event_uid(),
         slug=unique_slug(fields.title, is_taken=lambda slug: slug_is_taken(session, slug)),
@@ -236,6 +238,7 @@ def duplicate_event(session: Session, *, actor: Actor, event_id: int, now: datet
         and can_propose_events(actor, source.group_id)
         and (source.proposer_id == actor.member_id or can_review_proposals(actor, source.group_id))
     )
+    check_draft_quota(session, actor=actor, group_id=source.group_id)
     weeks = 0
     while source.starts_at + timedelta(weeks=weeks) <= now:
         weeks += 1

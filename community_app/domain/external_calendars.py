@@ -11,6 +11,7 @@ A feed that cannot be read leaves the events imported before and records an erro
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -40,6 +41,7 @@ MAX_EVENTS_PER_CALENDAR = 500
 IMPORT_PAST = timedelta(days=30)
 IMPORT_FUTURE = timedelta(days=366)
 MAX_ERROR = 500
+FETCH_NOW_INTERVAL = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -194,10 +196,23 @@ def imported_events(session: Session, *, group_id: int, now: datetime) -> list[I
     ]
 
 
-def fetch_target(session: Session, *, actor: Actor, calendar_id: object) -> FetchTarget:
-    """What to fetch for an organiser's "fetch now" (permission checked here)."""
+def fetch_target(
+    session: Session, *, actor: Actor, calendar_id: object, now: datetime
+) -> FetchTarget:
+    """What to fetch for an organiser's "fetch now" (permission checked here), at most
+    once per FETCH_NOW_INTERVAL per calendar: the claim is stored in the caller's
+    transaction, so repeated clicks, tabs or workers cannot hammer the partner's server
+    (nor this database with imports)."""
     row = _calendar_for(session, actor, calendar_id)
     assert row.id is not None
+    fetched = row.last_fetched_at
+    if fetched is not None and fetched > now - FETCH_NOW_INTERVAL:
+        raise DomainError(
+            "fetched_recently", "This calendar was fetched a moment ago; try again in a minute."
+        )
+    row.last_fetched_at = now
+    session.add(row)
+    session.flush()
     return FetchTarget(row.id, row.url, row.etag, row.last_modified)
 
 
@@ -319,6 +334,26 @@ def _stored_key(key: str) -> str:
     return key if len(key) <= 255 else hashlib.sha256(key.encode()).hexdigest()
 
 
+def calendar_timezone(session: Session, *, calendar_id: int) -> str:
+    """The time zone floating times of this calendar are read in (its group's)."""
+    row = session.get(ExternalCalendar, calendar_id)
+    if row is None:
+        raise NotFound("calendar_not_found")
+    return get_group_row(session, row.group_id).timezone
+
+
+def events_in_window(body: bytes, *, timezone: str, now: datetime) -> list[ParsedEvent]:
+    """The document's events within the import window around ``now``, at most
+    MAX_EVENTS_PER_CALENDAR. Pure CPU work (seconds for a big partner calendar): callers
+    run it before they open the write transaction. Raises ValueError (and the like) on a
+    document that cannot be parsed."""
+    return [
+        item
+        for item in parse_calendar(body, timezone=timezone)
+        if now - IMPORT_PAST < item.ends_at and item.starts_at < now + IMPORT_FUTURE
+    ][:MAX_EVENTS_PER_CALENDAR]
+
+
 def import_calendar(
     session: Session,
     *,
@@ -328,18 +363,34 @@ def import_calendar(
     last_modified: str,
     now: datetime,
 ) -> ImportReport:
-    """Replace the calendar's imported events with those of ``body`` (within a window
-    around ``now``). A document that cannot be parsed raises ValueError and changes
-    nothing; the caller records the error."""
+    """Parse ``body`` and store it (``store_calendar``), in the caller's transaction: for
+    small documents and tests; the fetcher parses before it takes the write lock."""
+    timezone = calendar_timezone(session, calendar_id=calendar_id)
+    return store_calendar(
+        session,
+        calendar_id=calendar_id,
+        events=events_in_window(body, timezone=timezone, now=now),
+        etag=etag,
+        last_modified=last_modified,
+        now=now,
+    )
+
+
+def store_calendar(
+    session: Session,
+    *,
+    calendar_id: int,
+    events: Sequence[ParsedEvent],
+    etag: str,
+    last_modified: str,
+    now: datetime,
+) -> ImportReport:
+    """Replace the calendar's imported events with ``events`` (from ``events_in_window``)."""
     row = session.get(ExternalCalendar, calendar_id)
     if row is None:
         raise NotFound("calendar_not_found")
     group = get_group_row(session, row.group_id)
-    window = [
-        item
-        for item in parse_calendar(body, timezone=group.timezone)
-        if now - IMPORT_PAST < item.ends_at and item.starts_at < now + IMPORT_FUTURE
-    ][:MAX_EVENTS_PER_CALENDAR]
+    window = list(events)[:MAX_EVENTS_PER_CALENDAR]
     wanted = {_stored_key(item.key): item for item in window}
     existing = {
         event.external_uid: event

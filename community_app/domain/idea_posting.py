@@ -29,6 +29,7 @@ from community_app.domain.permissions import (
     is_signed_in,
     require,
 )
+from community_app.domain.quotas import check_idea_quota
 from community_app.domain.slugs import unique_slug
 from community_app.domain.validation import as_flag, as_id, as_whole_number
 
@@ -58,6 +59,7 @@ def post_idea(
     group = get_group_row(session, as_id(group_id)) if group_id is not None else None
     require(can_post_ideas(actor, group.id if group else None))
     clean_title = one_line(title, code="invalid_idea_title", max_length=MAX_TITLE, required=True)
+    check_idea_quota(session, actor=actor, now=now)
     idea = ProjectIdea(
         slug=unique_slug(clean_title, is_taken=lambda slug: _slug_is_taken(session, slug)),
         group_id=group.id if group else None,

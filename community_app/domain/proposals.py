@@ -31,6 +31,7 @@ from community_app.domain.permissions import (
     is_signed_in,
     require,
 )
+from community_app.domain.quotas import check_pending_quota
 from community_app.domain.validation import as_choice, as_id
 
 S = EventStatus
@@ -145,6 +146,8 @@ def change_status(
         raise DomainError("reason_required")
     if to in (S.SUBMITTED, S.APPROVED) and event.starts_at <= now:
         raise DomainError("starts_in_past")
+    if to == S.SUBMITTED:
+        check_pending_quota(session, actor=actor, group_id=event.group_id)
     _apply(session, actor=actor, event=event, to=to, reason=reason, now=now)
     return event
 

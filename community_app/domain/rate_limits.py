@@ -1,5 +1,13 @@
 """Rate limits on log-in and sign-up, per client IP and per account.
 
+Log-in failures are counted per account *and network*, so that nobody can lock a member
+out: ten wrong passwords from one address lock that address out of that account, while
+the owner, from a network with no recent failures against it, still gets in. Against
+slow guessing spread over many addresses, an account that has drawn
+``LOGIN_CEILING_PER_ACCOUNT`` failures in the window refuses every network that has
+failed against it even once: each attacking network gets one guess per window, and a
+clean network (the owner's) still gets in.
+
 Attempts are rows in ``login_attempts`` (key, time), so every worker of a
 multi-process deployment shares the counts, on SQLite and PostgreSQL alike. A key
 is refused once it has ``limit`` attempts in the sliding ``WINDOW``.
@@ -30,7 +38,8 @@ from community_app.domain.errors import DomainError
 from community_app.domain.members import normalise_email
 from community_app.domain.models import LoginAttempt
 
-LOGIN_LIMIT_PER_ACCOUNT = 10
+LOGIN_LIMIT_PER_ACCOUNT = 10  # failures against one account from one network
+LOGIN_CEILING_PER_ACCOUNT = 50  # failures against one account from anywhere
 LOGIN_LIMIT_PER_IP = 30
 SIGNUP_LIMIT_PER_IP = 10
 WINDOW = timedelta(minutes=15)
@@ -68,7 +77,10 @@ def _account_part(email: object) -> str:
 
 
 def login_keys(*, ip: object, email: object) -> list[str]:
-    return [f"login:ip:{_client_part(ip)}", f"login:account:{_account_part(email)}"]
+    """The IP's key, the account's key, and the key of this account from this network."""
+    client, account = _client_part(ip), _account_part(email)
+    pair = hashlib.sha256(f"{account}|{client}".encode()).hexdigest()
+    return [f"login:ip:{client}", f"login:account:{account}", f"login:account-network:{pair}"]
 
 
 def signup_keys(*, ip: object) -> list[str]:
@@ -123,28 +135,41 @@ def prune(session: Session, *, now: datetime) -> int:
 
 
 def guard_login(session: Session, *, ip: object, email: object, now: datetime) -> None:
-    """Refuse a log-in attempt from a busy IP or against a busy account."""
-    ip_key, account_key = login_keys(ip=ip, email=email)
-    check_allowed(
-        session,
-        keys_and_limits=[(ip_key, LOGIN_LIMIT_PER_IP), (account_key, LOGIN_LIMIT_PER_ACCOUNT)],
-        now=now,
+    """Refuse a log-in attempt from a busy IP, from a network that keeps failing against
+    this account, or from any network that has failed against an account under attack."""
+    ip_key, account_key, pair_key = keys = login_keys(ip=ip, email=email)
+    counts = dict(
+        session.exec(
+            select(LoginAttempt.key, func.count())
+            .where(col(LoginAttempt.key).in_(keys), LoginAttempt.attempted_at > now - WINDOW)
+            .group_by(col(LoginAttempt.key))
+        ).all()
     )
+    from_this_network = counts.get(pair_key, 0)
+    if (
+        counts.get(ip_key, 0) >= LOGIN_LIMIT_PER_IP
+        or from_this_network >= LOGIN_LIMIT_PER_ACCOUNT
+        or (counts.get(account_key, 0) >= LOGIN_CEILING_PER_ACCOUNT and from_this_network)
+    ):
+        raise _rate_limited()
 
 
 def note_failed_login(session: Session, *, ip: object, email: object, now: datetime) -> None:
-    """Count a failed log-in against the IP and the account (known or not: same thing)."""
+    """Count a failed log-in against the IP, the account and the pair (known account or
+    not: same thing)."""
     record_attempt(session, keys=login_keys(ip=ip, email=email), now=now)
 
 
 def note_successful_login(session: Session, *, ip: object, email: object) -> None:
-    """Forget the account's failures, so its owner is not locked out by earlier typos.
+    """Forget this network's failures against the account, so its owner is not locked
+    out by earlier typos.
 
     The IP's count stays: otherwise an attacker could reset it by logging in to an
-    account of their own between guesses at other people's passwords.
+    account of their own between guesses at other people's passwords. The account's
+    total stays too: a success from the owner's network says nothing about the others.
     """
-    _ip_key, account_key = login_keys(ip=ip, email=email)
-    clear_attempts(session, keys=[account_key])
+    _ip_key, _account_key, pair_key = login_keys(ip=ip, email=email)
+    clear_attempts(session, keys=[pair_key])
 
 
 def guard_signup(session: Session, *, ip: object, now: datetime) -> None:

@@ -42,6 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.calendar_url_not_public": "この URL からは取得できません。インターネット上の公開サーバーの URL を指定してください。",
         "error.too_many_calendars": "1つのグループに連携できる外部カレンダーは10件までです。",
         "error.calendar_not_found": "外部カレンダーが見つかりません。",
+        "error.fetched_recently": "このカレンダーはいま取得したところです。1分ほど待ってからもう一度お試しください。",
     },
     "en": {
         "calendar.add_google": "Add to Google Calendar",
@@ -80,5 +81,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.calendar_url_not_public": "Calendars cannot be fetched from this URL. Use the URL of a public server on the internet.",
         "error.too_many_calendars": "A group can import at most 10 external calendars.",
         "error.calendar_not_found": "The external calendar was not found.",
+        "error.fetched_recently": "This calendar was fetched a moment ago. Please try again in a minute.",
     },
 }

@@ -68,7 +68,9 @@ def fetch_target_for(*, token: object, calendar_id: object) -> FetchTarget:
     now = datetime.now(UTC)
     with write_session() as session:  # resolving the login may refresh it
         actor = actor_for(session, token, now)
-        return external_calendars.fetch_target(session, actor=actor, calendar_id=calendar_id)
+        return external_calendars.fetch_target(
+            session, actor=actor, calendar_id=calendar_id, now=now
+        )
 
 
 def my_feed_token(*, token: object) -> FeedTokenView | None:

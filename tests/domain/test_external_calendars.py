@@ -3,7 +3,7 @@ becomes read-only imported events (updated, cancelled and removed with the sourc
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -12,8 +12,10 @@ from community_app.domain.calendar import public_feed_entries
 from community_app.domain.enums import EventStatus
 from community_app.domain.errors import DomainError, PermissionDenied
 from community_app.domain.external_calendars import (
+    FETCH_NOW_INTERVAL,
     add_external_calendar,
     calendar_sources,
+    fetch_target,
     import_calendar,
     imported_events,
     remove_external_calendar,
@@ -119,3 +121,23 @@ def test_a_document_that_is_not_icalendar_changes_nothing(session: Session, now:
             last_modified="",
             now=now,
         )
+
+
+def test_fetch_now_is_refused_within_a_minute_of_the_last_fetch(
+    session: Session, now: datetime
+) -> None:
+    group = make_group(session)
+    organiser = load_actor(session, member_id=make_organiser(session, group).id)
+    view = add_external_calendar(
+        session, actor=organiser, group_id=group.id, name="NPO", url=URL, now=now
+    )
+
+    assert fetch_target(session, actor=organiser, calendar_id=view.calendar_id, now=now).url == URL
+    for moment in (now, now + FETCH_NOW_INTERVAL - timedelta(seconds=1)):
+        with pytest.raises(DomainError) as raised:
+            fetch_target(session, actor=organiser, calendar_id=view.calendar_id, now=moment)
+        assert raised.value.code == "fetched_recently"
+    later = now + FETCH_NOW_INTERVAL
+    assert (
+        fetch_target(session, actor=organiser, calendar_id=view.calendar_id, now=later).url == URL
+    )

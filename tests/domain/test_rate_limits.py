@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from community_app.domain.errors import DomainError
 from community_app.domain.models import LoginAttempt
 from community_app.domain.rate_limits import (
+    LOGIN_CEILING_PER_ACCOUNT,
     LOGIN_LIMIT_PER_ACCOUNT,
     LOGIN_LIMIT_PER_IP,
     SIGNUP_LIMIT_PER_IP,
@@ -58,9 +59,11 @@ def _rows(session: Session) -> int:
 
 def test_login_keys_name_the_ip_and_a_hash_of_the_normalised_email() -> None:
     digest = hashlib.sha256(EMAIL.encode()).hexdigest()
+    pair = hashlib.sha256(f"{digest}|{IP}".encode()).hexdigest()
     assert login_keys(ip=IP, email="Ｋｅｉ＠Example.ORG") == [
         f"login:ip:{IP}",
         f"login:account:{digest}",
+        f"login:account-network:{pair}",
     ]
     assert signup_keys(ip=IP) == [f"signup:ip:{IP}"]
 
@@ -75,7 +78,7 @@ def test_an_ipv6_client_is_counted_by_its_64_bit_prefix() -> None:
 @pytest.mark.parametrize("junk", [None, 42, [IP], "", "not an ip", "1" * 10_000, "\ud800"])
 def test_junk_input_makes_keys_that_fit_the_table(junk: Any) -> None:
     keys = login_keys(ip=junk, email=junk) + signup_keys(ip=junk)
-    assert keys[0] == keys[2].replace("signup", "login") == "login:ip:unknown"
+    assert keys[0] == keys[3].replace("signup", "login") == "login:ip:unknown"
     assert all(len(key) <= 128 for key in keys)
 
 
@@ -84,6 +87,7 @@ def test_junk_input_makes_keys_that_fit_the_table(junk: Any) -> None:
 
 def test_the_limits_are_10_per_account_30_per_ip_and_10_sign_ups_per_15_minutes() -> None:
     assert (LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_IP, SIGNUP_LIMIT_PER_IP) == (10, 30, 10)
+    assert LOGIN_CEILING_PER_ACCOUNT == 50
     assert timedelta(minutes=15) == WINDOW
 
 
@@ -109,17 +113,42 @@ def test_a_thousand_rapid_failed_logins_are_cut_off_after_the_limit(
             allowed += 1
             note_failed_login(session, ip=IP, email=EMAIL, now=moment)
     assert allowed == LOGIN_LIMIT_PER_ACCOUNT
-    assert _rows(session) == 2 * LOGIN_LIMIT_PER_ACCOUNT
+    assert _rows(session) == 3 * LOGIN_LIMIT_PER_ACCOUNT
 
 
-def test_a_blocked_account_blocks_every_ip_but_not_other_accounts(
+def test_a_locked_out_network_does_not_lock_the_owner_out(session: Session, now: datetime) -> None:
+    _fail_logins(session, LOGIN_LIMIT_PER_ACCOUNT, ip=IP, email=EMAIL, now=now)
+    assert not _is_allowed_to_log_in(session, ip=IP, email="KEI@example.org", now=now)
+    assert _is_allowed_to_log_in(session, ip=OTHER_IP, email=EMAIL, now=now)
+    assert _is_allowed_to_log_in(session, ip=IP, email="sato@example.org", now=now)
+    # Control: the account's own count, the rule before, would refuse the owner too.
+    _ip_key, account_key, _pair = login_keys(ip=OTHER_IP, email=EMAIL)
+    with pytest.raises(DomainError):
+        check_allowed(session, keys_and_limits=[(account_key, LOGIN_LIMIT_PER_ACCOUNT)], now=now)
+
+
+def test_one_failure_every_90_seconds_never_locks_the_owner_out(
     session: Session, now: datetime
 ) -> None:
-    _fail_logins(session, LOGIN_LIMIT_PER_ACCOUNT, ip=IP, email=EMAIL, now=now)
-    assert not _is_allowed_to_log_in(session, ip=OTHER_IP, email=EMAIL, now=now)
-    assert not _is_allowed_to_log_in(session, ip=OTHER_IP, email="KEI@example.org", now=now)
-    assert _is_allowed_to_log_in(session, ip=OTHER_IP, email="sato@example.org", now=now)
-    assert _is_allowed_to_log_in(session, ip=IP, email="sato@example.org", now=now)
+    moment = now
+    for _ in range(40):  # an hour of the slow attack from the issue
+        if _is_allowed_to_log_in(session, ip=IP, email=EMAIL, now=moment):
+            note_failed_login(session, ip=IP, email=EMAIL, now=moment)
+        assert _is_allowed_to_log_in(session, ip=OTHER_IP, email=EMAIL, now=moment)
+        moment += timedelta(seconds=90)
+
+
+def test_guessing_spread_over_many_networks_gets_one_guess_per_network_past_the_ceiling(
+    session: Session, now: datetime
+) -> None:
+    attackers = [f"198.51.100.{number}" for number in range(1, LOGIN_CEILING_PER_ACCOUNT + 1)]
+    for attacker in attackers:
+        note_failed_login(session, ip=attacker, email=EMAIL, now=now)
+    assert not any(
+        _is_allowed_to_log_in(session, ip=attacker, email=EMAIL, now=now) for attacker in attackers
+    )
+    assert _is_allowed_to_log_in(session, ip=IP, email=EMAIL, now=now)  # a clean network
+    assert _is_allowed_to_log_in(session, ip=attackers[0], email="sato@example.org", now=now)
 
 
 def test_one_ip_guessing_at_many_accounts_is_refused_after_30_failures(
@@ -138,24 +167,26 @@ def test_the_limit_lifts_when_the_window_has_passed(session: Session, now: datet
     assert _is_allowed_to_log_in(session, ip=IP, email=EMAIL, now=now + WINDOW)
 
 
-def test_a_successful_login_forgets_the_accounts_failures_but_not_the_ips(
+def test_a_successful_login_forgets_the_networks_failures_but_not_the_ips(
     session: Session, now: datetime
 ) -> None:
     _fail_logins(session, LOGIN_LIMIT_PER_ACCOUNT, ip=IP, email=EMAIL, now=now)
     _fail_logins(
-        session, LOGIN_LIMIT_PER_IP - LOGIN_LIMIT_PER_ACCOUNT, ip=IP, email="x@y.jp", now=now
+        session, LOGIN_LIMIT_PER_IP - LOGIN_LIMIT_PER_ACCOUNT - 1, ip=IP, email="x@y.jp", now=now
     )
+    assert not _is_allowed_to_log_in(session, ip=IP, email=EMAIL, now=now)
 
     note_successful_login(session, ip=IP, email="Ｋｅｉ＠example.org")
 
-    assert _is_allowed_to_log_in(session, ip=OTHER_IP, email=EMAIL, now=now)
-    assert not _is_allowed_to_log_in(session, ip=IP, email=EMAIL, now=now)
+    assert _is_allowed_to_log_in(session, ip=IP, email=EMAIL, now=now)
+    _fail_logins(session, 1, ip=IP, email="z@y.jp", now=now)
+    assert not _is_allowed_to_log_in(session, ip=IP, email=EMAIL, now=now)  # the IP's 30
 
 
 def test_the_table_never_stores_an_email_address(session: Session, now: datetime) -> None:
     note_failed_login(session, ip=IP, email=EMAIL, now=now)
     keys = session.exec(select(LoginAttempt.key)).all()
-    assert len(keys) == 2 and not any("@" in key or "kei" in key for key in keys)
+    assert len(keys) == 3 and not any("@" in key or "kei" in key for key in keys)
 
 
 # --- sign-up ------------------------------------------------------------------------

@@ -11,14 +11,17 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import chdir
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from reflex.testing import AppHarnessProd
+from reflex.testing import AppHarnessProd, _get_uvicorn
+from reflex.utils.exec import _frontend_prod_app
 
-from community_app.settings import PROJECT_ROOT
+from community_app.security_headers import SecurityHeaders, websocket_origins
+from community_app.settings import PROJECT_ROOT, get_settings
 from tests.chromium import CHROMIUM_FLAGS
 from tests.conftest import reset_configuration
 
@@ -61,13 +64,41 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ["DATABASE_URL"] = previous
 
 
+class HeadersHarness(AppHarnessProd):
+    """The harness serves the built pages from a server of its own (not through the
+    app's middleware, as the one-port production server does): it gets the same
+    security headers here, allowed to reach the backend's port (one port in production:
+    'self' covers it there), so every browser test
+    runs under the production Content-Security-Policy."""
+
+    def _run_frontend(self) -> None:
+        assert self.backend is not None  # started (and listening) before the frontend
+        host, port = self.backend.servers[0].sockets[0].getsockname()[:2]
+        backend = f"http://{host}:{port}"
+        with chdir(self.app_path):
+            frontend = _frontend_prod_app()
+        app = SecurityHeaders(
+            frontend,
+            site_url=get_settings().site_url,
+            connect_sources=[backend, *websocket_origins(backend)],
+            form_sources=[backend],  # log-in and log-out post a form to /auth on it
+        )
+        self.frontend_server = _get_uvicorn().Server(
+            _get_uvicorn().Config(app=app, host="127.0.0.1", port=0)
+        )
+        self.frontend_server.run()
+
+
+CSP_VIOLATION = "Content Security Policy"
+
+
 @pytest.fixture(scope="session")
 def app(demo_database: str) -> Iterator[AppHarnessProd]:
     # The app under test queues webhooks but never sends them: tests talk to loopback only.
     os.environ["SEND_WEBHOOKS"] = "false"
     os.environ["FETCH_CALENDARS"] = "false"
     reset_configuration()
-    with AppHarnessProd.create(root=PROJECT_ROOT, app_name="community_app") as harness:
+    with HeadersHarness.create(root=PROJECT_ROOT, app_name="community_app") as harness:
         yield harness
 
 
@@ -83,10 +114,22 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ja-JP")
     page = context.new_page()
+    violations = watch_csp_violations(page)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert not violations, f"the page broke its Content-Security-Policy: {violations}"
+
+
+def watch_csp_violations(page: Page) -> list[str]:
+    """Chromium's console reports of anything the Content-Security-Policy blocked."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if CSP_VIOLATION in message.text else None,
+    )
+    return violations
 
 
 @pytest.fixture(scope="session")

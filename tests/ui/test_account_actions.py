@@ -60,6 +60,23 @@ def test_failed_logins_are_counted_until_even_the_right_password_is_refused(
     assert limited.value.code == "rate_limited"
 
 
+def test_the_owner_gets_in_from_a_clean_address_while_the_attacker_stays_locked(
+    app_database: Engine,
+) -> None:
+    _sign_up()
+    attacker = "203.0.113.66"
+    for _ in range(LOGIN_LIMIT_PER_ACCOUNT):
+        with pytest.raises(DomainError):
+            _log_in("mika@example.org", "guess-guess-guess", ip=attacker)
+
+    # The owner, from a network with no failures, signs in (on main: "rate_limited").
+    assert _log_in("mika@example.org", PASSWORD, ip="198.51.100.5")
+    # The attacker cannot guess on, not even with the right password.
+    with pytest.raises(DomainError) as limited:
+        _log_in("mika@example.org", PASSWORD, ip=attacker)
+    assert limited.value.code == "rate_limited"
+
+
 def test_a_successful_login_forgets_earlier_typos(app_database: Engine) -> None:
     _sign_up()
     for _ in range(LOGIN_LIMIT_PER_ACCOUNT - 1):
