@@ -16,11 +16,13 @@ from community_app.ui.components.embed_snippet import EmbedSnippetState
 from community_app.ui.errors import backend_exception_handler, frontend_exception_handler
 from community_app.ui.pages import (
     account,
+    account_email,
     account_mail,
     admin,
     attendees,
     audit,
     checkin,
+    email_links,
     event,
     event_form,
     events,
@@ -38,6 +40,7 @@ from community_app.ui.pages import (
     mailbox_parts,
     my_calendar,
     notifications,
+    password_reset,
     proposals,
 )
 from community_app.ui.private_states import PrivateStateManagerDisk
@@ -89,13 +92,52 @@ app.add_page(
         idea.IdeaLinkState.load,
     ],
 )
-app.add_page(login.login_page, route="/login", title=TITLE, on_load=AuthState.refresh)
-app.add_page(login.signup_page, route="/signup", title=TITLE, on_load=AuthState.refresh)
+app.add_page(
+    login.login_page,
+    route="/login",
+    title=TITLE,
+    on_load=[AuthState.refresh, login.LoginNoticeState.load],
+)
+app.add_page(
+    login.signup_page,
+    route="/signup",
+    title=TITLE,
+    on_load=[AuthState.refresh, login.SignupState.load],
+)
+app.add_page(
+    password_reset.forgot_password_page,
+    route=password_reset.FORGOT_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, password_reset.ForgotPasswordState.load],
+)
+app.add_page(
+    password_reset.reset_password_page,
+    route=password_reset.RESET_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, password_reset.ResetPasswordState.load],
+)
+app.add_page(
+    email_links.verify_email_page,
+    route=email_links.VERIFY_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, email_links.VerifyEmailState.load],
+)
+app.add_page(
+    email_links.confirm_email_page,
+    route=email_links.CONFIRM_ROUTE,
+    title=TITLE,
+    on_load=[AuthState.refresh, email_links.ConfirmEmailState.load],
+)
 app.add_page(
     account.account_page,
     route="/account",
     title=TITLE,
-    on_load=[AuthState.refresh, account.AccountState.load, account_mail.MailSettingsState.load],
+    on_load=[
+        AuthState.refresh,
+        account.AccountState.load,
+        account_email.EmailState.load,
+        account_mail.MailSettingsState.load,
+    ],
 )
 app.add_page(
     groups.groups_page,

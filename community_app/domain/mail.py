@@ -69,8 +69,11 @@ def may_receive(
 ) -> bool:
     """Whether ``member`` gets a mail of ``category`` now. ``opted_out`` (the members who
     turned ``category`` off, from ``load_recipients``) saves a query per member when one
-    change mails many people."""
+    change mails many people. An address nobody has proven yet (a sign-up whose link is
+    not opened) gets account mails only."""
     if member.is_disabled or member.email_undeliverable_at is not None:
+        return False
+    if member.email_verified_at is None and category is not MailCategory.ACCOUNT:
         return False
     assert member.id is not None
     if opted_out is not None and category is not MailCategory.ACCOUNT:

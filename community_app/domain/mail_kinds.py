@@ -34,6 +34,11 @@ class MailKind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"
     PROPOSAL_DECIDED = "proposal_decided"  # approved, declined or changes requested
     IDEA_SCHEDULED = "idea_scheduled"  # an idea they support or joined became an event
+    VERIFY_EMAIL = "verify_email"  # the link that confirms a new member's address
+    SIGNUP_EXISTING = "signup_existing"  # someone signed up with an address that has an account
+    PASSWORD_RESET = "password_reset"  # the link to choose a new password
+    EMAIL_CHANGE_CONFIRM = "email_change_confirm"  # to the new address: open to switch to it
+    EMAIL_CHANGED = "email_changed"  # to the old address: the account moved to another one
 
 
 CATEGORIES: dict[MailKind, MailCategory] = {
@@ -61,6 +66,11 @@ CATEGORIES: dict[MailKind, MailCategory] = {
     MailKind.EVENT_CANCELLED: MailCategory.EVENT_CHANGES,
     MailKind.PROPOSAL_DECIDED: MailCategory.PROPOSALS,
     MailKind.IDEA_SCHEDULED: MailCategory.IDEAS,
+    MailKind.VERIFY_EMAIL: MailCategory.ACCOUNT,
+    MailKind.SIGNUP_EXISTING: MailCategory.ACCOUNT,
+    MailKind.PASSWORD_RESET: MailCategory.ACCOUNT,
+    MailKind.EMAIL_CHANGE_CONFIRM: MailCategory.ACCOUNT,
+    MailKind.EMAIL_CHANGED: MailCategory.ACCOUNT,
 }
 
 

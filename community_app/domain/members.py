@@ -137,12 +137,15 @@ def create_member(
     password_hash: str,
     is_admin: bool = False,
     actor_id: int | None = None,
+    verified: bool = True,
     now: datetime,
 ) -> Member:
     """Add a member with an already-hashed password; e-mails are unique after normalisation.
 
     Two sign-ups racing for one address both pass the look-up; the loser hits the
     unique index inside a savepoint and gets the same ``email_taken`` error.
+    ``verified=False`` (self-service sign-up) leaves the address to be proven by the
+    mailed link; an admin's or the CLI's account counts as verified.
     """
     normalised = validate_email(email)
     name = validate_display_name(display_name)
@@ -153,6 +156,7 @@ def create_member(
         display_name=name,
         password_hash=password_hash,
         is_admin=is_admin,
+        email_verified_at=now if verified else None,
         created_at=now,
         updated_at=now,
     )

@@ -73,6 +73,13 @@ class Member(SQLModel, table=True):
         default=None, sa_column=utc_column(nullable=True)
     )
     email_undeliverable_reason: str = Field(default="", max_length=300)
+    # When the member proved they read this address (a link mailed to it was opened).
+    # None only after a self-service sign-up, until the link is opened: such a member
+    # uses the site but gets account mails only. Accounts made by an admin, the CLI or
+    # the demo count as verified (so the default is "now").
+    email_verified_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=utc_column(nullable=True)
+    )
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -90,6 +97,23 @@ class AuthSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=utc_column())
     revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     user_agent: str = Field(default="", max_length=255)
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use link mailed to a member: verify an address, reset a password, confirm
+    a new address. Only the SHA-256 of the random token is stored; ``email`` is the
+    address the link was sent to (for a change of address: the new one)."""
+
+    __tablename__ = "account_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = _fk("members.id")
+    purpose: str = Field(max_length=20)  # an account_tokens.TokenPurpose value
+    token_hash: str = Field(max_length=64, unique=True)
+    email: str = Field(max_length=254)
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class LoginTicket(SQLModel, table=True):

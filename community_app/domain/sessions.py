@@ -1,4 +1,6 @@
-"""Logins: server-issued random tokens stored hashed, sign-up, log-in and password change.
+"""Logins: server-issued random tokens stored hashed, log-in and password change.
+
+Signing up lives in ``registration`` (it logs nobody in: see there why).
 
 The Reflex client token is not a session (DESIGN §4). A login is a random token of
 256 bits that only the browser holds; the database keeps its SHA-256, so a leaked
@@ -6,7 +8,7 @@ table or backup cannot be replayed. A token resolves to its member until it is
 revoked, idle for longer than ``SESSION_IDLE_TIMEOUT`` or older than
 ``SESSION_ABSOLUTE_LIFETIME``, or until the member is disabled.
 
-``authenticate``, ``log_in``, ``sign_up`` and ``change_password`` run Argon2
+``authenticate``, ``log_in`` and ``change_password`` run Argon2
 (~0.1-0.3 s of CPU): the UI calls them through ``asyncio.to_thread`` so the event
 loop keeps serving other clients. Rate limits live in ``rate_limits``.
 """
@@ -23,12 +25,9 @@ from sqlmodel import Session, col, select
 from community_app.domain.errors import DomainError
 from community_app.domain.members import (
     MAX_PASSWORD_LENGTH,
-    create_member,
     get_member,
     normalise_email,
     set_password_hash,
-    validate_locale,
-    validate_new_account,
     validate_password,
 )
 from community_app.domain.models import AuditLogEntry, AuthSession, Member
@@ -212,40 +211,6 @@ def log_in(
     """
     member = authenticate(session, email=email, password=password, now=now)
     assert member.id is not None
-    return member, start_session(session, member_id=member.id, now=now, user_agent=user_agent)
-
-
-def sign_up(
-    session: Session,
-    *,
-    email: object,
-    display_name: object,
-    password: object,
-    now: datetime,
-    user_agent: object = "",
-    locale: object | None = None,
-) -> tuple[Member, str]:
-    """Create a member account and log it in; returns the member and the raw token.
-
-    ``locale`` is the language the visitor was using (kept, so signing up in English
-    does not switch the page to Japanese); None keeps the site default. The password
-    is hashed before the e-mail is looked up, so a taken address costs the same time
-    as a free one.
-    """
-    normalised = validate_new_account(email=email, display_name=display_name, password=password)
-    chosen_locale = None if locale is None else validate_locale(locale)
-    # validate_new_account has refused anything that is not a string.
-    password_hash = hash_password(cast(str, password))
-    member = create_member(
-        session,
-        email=normalised,
-        display_name=cast(str, display_name),
-        password_hash=password_hash,
-        now=now,
-    )
-    assert member.id is not None
-    if chosen_locale is not None:
-        member.locale = chosen_locale
     return member, start_session(session, member_id=member.id, now=now, user_agent=user_agent)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from community_app.i18n import (
     a11y_messages,
+    account_mail_messages,
     attendees_messages,
     calendar_view_messages,
     embed_messages,
@@ -325,6 +326,7 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     a11y_messages.MESSAGES,
     labels_messages.MESSAGES,
     calendar_view_messages.MESSAGES,
+    account_mail_messages.MESSAGES,
     mail_messages.MESSAGES,
     embed_messages.MESSAGES,
 )

@@ -28,11 +28,19 @@ class SignedIn:
     is_admin: bool
     is_organiser: bool = False  # organises a group: the header shows the review queue
     unread: int = 0  # unread notifications: the bell's badge
+    verified: bool = True  # the address is confirmed (else a banner offers the link again)
 
 
 def _signed_in(member: Member) -> SignedIn:
     assert member.id is not None
-    return SignedIn(member.id, member.display_name, member.locale, member.timezone, member.is_admin)
+    return SignedIn(
+        member.id,
+        member.display_name,
+        member.locale,
+        member.timezone,
+        member.is_admin,
+        verified=member.email_verified_at is not None,
+    )
 
 
 def _now() -> datetime:
@@ -69,31 +77,6 @@ def log_in(*, email: object, password: object, ip: str, user_agent: str) -> tupl
         rate_limits.note_successful_login(session, ip=ip, email=email)
         token = sessions.start_session(session, member_id=member.id, now=now, user_agent=user_agent)
     return _signed_in(member), token
-
-
-def sign_up(
-    *,
-    email: object,
-    display_name: object,
-    password: object,
-    ip: str,
-    user_agent: str,
-    locale: object | None = None,
-) -> tuple[SignedIn, str]:
-    now = _now()
-    with write_session() as session:
-        rate_limits.guard_signup(session, ip=ip, now=now)
-    with write_session() as session:
-        member, token = sessions.sign_up(
-            session,
-            email=email,
-            display_name=display_name,
-            password=password,
-            now=now,
-            user_agent=user_agent,
-            locale=locale,
-        )
-        return _signed_in(member), token
 
 
 def log_out(token: object) -> None:

@@ -34,6 +34,7 @@ class AuthState(rx.State):
     is_admin: bool = False
     is_organiser: bool = False
     unread_count: int = 0  # the bell's badge; counted again on every page load
+    unverified: bool = False  # signed in with an address not yet confirmed: a banner says so
     _timezone: str = ""  # the member's own zone (account page); "" for a visitor
     _owner: str = ""  # digest of the login this tab's states were filled under
 
@@ -49,6 +50,7 @@ class AuthState(rx.State):
         self.is_admin = bool(member and member.is_admin)
         self.is_organiser = bool(member and member.is_organiser)
         self._timezone = member.timezone if member else ""
+        self.unverified = bool(member and not member.verified)
 
     async def _apply(self, member: SignedIn) -> None:
         """Show a profile change of the signed-in member."""

@@ -23,7 +23,6 @@ from community_app.domain.sessions import (
     new_token,
     resolve_session,
     revoke_all_sessions,
-    sign_up,
     start_session,
 )
 from tests.factories import make_member
@@ -313,71 +312,6 @@ def test_every_login_gets_a_new_token_and_both_stay_valid_until_logout(
     end_session(session, token=first, now=now)
     assert resolve_session(session, token=first, now=now) is None
     assert resolve_session(session, token=second, now=now) == member
-
-
-# --- sign-up ------------------------------------------------------------------------
-
-
-def test_signing_up_creates_a_logged_in_member(session: Session, now: datetime) -> None:
-    member, token = sign_up(
-        session, email="Ｓａｔｏ＠Example.ORG", display_name=" 佐藤 ", password=PASSWORD, now=now
-    )
-    assert (member.email, member.display_name) == ("sato@example.org", "佐藤")
-    assert verify_password(member.password_hash, PASSWORD)
-    assert resolve_session(session, token=token, now=now) == member
-
-
-def test_signing_up_keeps_the_language_the_visitor_was_using(
-    session: Session, now: datetime
-) -> None:
-    member, _token = sign_up(
-        session, email="amy@example.org", display_name="Amy", password=PASSWORD, now=now,
-        locale="en",
-    )  # fmt: skip
-    assert member.locale == "en"
-    with pytest.raises(DomainError):
-        sign_up(
-            session, email="bo@example.org", display_name="Bo", password=PASSWORD, now=now,
-            locale="fr",
-        )  # fmt: skip
-
-
-def test_signing_up_with_a_mixed_case_duplicate_is_refused(
-    session: Session, member: Member, now: datetime
-) -> None:
-    with pytest.raises(DomainError) as raised:
-        sign_up(session, email="KEI@EXAMPLE.org", display_name="偽", password=PASSWORD, now=now)
-    assert _refused(raised) == ("email_taken", "This e-mail address cannot be used.")
-    assert session.exec(select(func.count()).select_from(Member)).one() == 1
-    assert session.exec(select(func.count()).select_from(AuthSession)).one() == 0
-
-
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {"email": None},
-        {"email": 42},
-        {"email": ["sato@example.org"]},
-        {"display_name": None},
-        {"display_name": ""},
-        {"display_name": "x" * 10_000},
-        {"password": None},
-        {"password": 12345678},
-        {"password": "p" * 7},
-        {"password": "p" * 1001},
-    ],
-)
-def test_signing_up_with_junk_stores_nothing(
-    session: Session, now: datetime, overrides: dict[str, Any]
-) -> None:
-    values: dict[str, Any] = {
-        "email": "sato@example.org",
-        "display_name": "佐藤",
-        "password": "p" * 8,
-    }
-    with pytest.raises(DomainError):
-        sign_up(session, now=now, **(values | overrides))
-    assert session.exec(select(func.count()).select_from(Member)).one() == 0
 
 
 # --- password change ----------------------------------------------------------------

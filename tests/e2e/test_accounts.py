@@ -28,6 +28,13 @@ def _fill_signup(page: Page, *, email: str, name: str, password: str) -> None:
     page.locator("#signup-form button[type=submit]").click()
 
 
+def _log_in(page: Page, app: AppHarnessProd, email: str, password: str) -> None:
+    page.goto(_url(app, "/login"))
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#login-form button[type=submit]").click()
+
+
 def test_sign_up_log_out_and_log_in_again(app: AppHarnessProd, page: Page) -> None:
     email = f"hana.{uuid.uuid4().hex[:8]}@example.org"
     page.goto(_url(app, "/signup"))
@@ -43,6 +50,9 @@ def test_sign_up_log_out_and_log_in_again(app: AppHarnessProd, page: Page) -> No
     expect(page.locator("#email")).to_have_value(email)
 
     _fill_signup(page, email=email.upper(), name="山田 花", password=PASSWORD)
+    # Signing up logs nobody in (the answer must not tell a registered address apart).
+    expect(page.locator("#signup-sent")).to_contain_text("メールを送りました", timeout=TIMEOUT_MS)
+    _log_in(page, app, email, PASSWORD)
     expect(page.locator("#account-link")).to_have_text("山田 花", timeout=TIMEOUT_MS)
     expect(page).to_have_url(_url(app, "/"))
 
@@ -74,9 +84,10 @@ def test_a_new_member_joins_an_open_group_and_leaves_it(app: AppHarnessProd, pag
     page.goto(_url(app, "/signup"))
     expect(page.locator("#signup-form")).to_be_visible(timeout=TIMEOUT_MS)
     journey_shot(page, "ja", "signup-1-form")
-    _fill_signup(
-        page, email=f"ken.{uuid.uuid4().hex[:8]}@example.org", name="佐々木 健", password=PASSWORD
-    )
+    email = f"ken.{uuid.uuid4().hex[:8]}@example.org"
+    _fill_signup(page, email=email, name="佐々木 健", password=PASSWORD)
+    expect(page.locator("#signup-sent")).to_be_visible(timeout=TIMEOUT_MS)
+    _log_in(page, app, email, PASSWORD)
     expect(page.locator("#account-link")).to_have_text("佐々木 健", timeout=TIMEOUT_MS)
 
     page.goto(_url(app, "/groups"))

@@ -108,10 +108,16 @@ def test_a_visitor_signs_up_in_english_and_joins_a_group(
     to_english(page)
     assert_english(page, "auth.signup_title", "auth.email", "auth.display_name", "auth.password")
     shot(page, "signup", "1-form")
-    page.locator("#email").fill(f"amy.{uuid.uuid4().hex[:8]}@example.org")
+    email = f"amy.{uuid.uuid4().hex[:8]}@example.org"
+    page.locator("#email").fill(email)
     page.locator("#display_name").fill("Amy Tanaka")
     page.locator("#password").fill(PASSWORD)
     page.locator("#signup-form button[type=submit]").click()
+    expect(page.locator("#signup-sent")).to_contain_text(en("signup.sent_body"), timeout=TIMEOUT_MS)
+    page.locator("#signup-login-link").click()
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#login-form button[type=submit]").click()
     expect(page.locator("#account-link")).to_have_text("Amy Tanaka", timeout=TIMEOUT_MS)
     # Signing up keeps the language the visitor chose.
     expect(page.locator("#locale-toggle")).to_have_text(en("nav.language"))

@@ -178,11 +178,32 @@ def _footer() -> rx.Component:
     )
 
 
+def _unverified_banner() -> rx.Component:
+    """A gentle reminder while the member's address is not confirmed yet."""
+    return rx.cond(
+        AuthState.unverified,
+        rx.callout(
+            rx.hstack(
+                rx.text(tr("verify.banner")),
+                rx.link(tr("verify.banner_link"), href="/account#email-section"),
+                spacing="2",
+                wrap="wrap",
+            ),
+            icon="mail",
+            color_scheme="amber",
+            size="1",
+            id="verify-banner",
+            margin_bottom="16px",
+        ),
+    )
+
+
 def layout(*children: rx.Component) -> rx.Component:
     return rx.box(
         _skip_link(),
         _header(),
         rx.el.main(
+            _unverified_banner(),
             *children,
             id="main",
             tab_index=-1,

@@ -1,4 +1,5 @@
-"""The member's own account: profile, language, time zone, password, log out."""
+"""The member's own account: profile, language, time zone, e-mail address, password,
+log out."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from community_app.ui.components.forms import (
 from community_app.ui.components.layout import layout
 from community_app.ui.credential_pool import run_credential_work
 from community_app.ui.locale import tr
+from community_app.ui.pages.account_email import email_section
 from community_app.ui.pages.account_mail import mail_settings_card
 from community_app.ui.policy import Access, handler
 
@@ -191,6 +193,7 @@ def account_page() -> rx.Component:
         rx.vstack(
             _profile_form(),
             rx.link(tr("account.my_calendar"), href="/calendar", id="my-calendar-link"),
+            email_section(),
             _password_form(),
             mail_settings_card(),
             rx.button(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from community_app.domain.errors import DomainError
 from community_app.domain.urls import safe_next_path
-from community_app.ui import account_actions
+from community_app.ui import account_actions, account_mail_actions
 from community_app.ui.auth import AuthState, client_ip, user_agent
 from community_app.ui.components.forms import (
     FormMixin,
@@ -23,7 +23,7 @@ from community_app.ui.policy import Access, handler
 
 
 class _SignInForm(FormMixin, mixin=True):
-    """Shared by log-in and sign-up: run the action, hand the login over to the cookie
+    """The log-in form: run the action, hand the login over to the cookie
     (the raw token never enters a state var), go to ``next``."""
 
     async def _sign_in(self, action, **fields: str):  # type: ignore[no-untyped-def]
@@ -53,30 +53,64 @@ class LoginState(_SignInForm, rx.State):
             yield update
 
 
-class SignupState(_SignInForm, rx.State):
+class SignupState(FormMixin, rx.State):
+    """Sign-up logs nobody in: the answer ("check your mailbox") is the same for a new
+    address and for one that has an account, so it tells a visitor nothing about who
+    is registered (issue 21). The new member can log in with their password at once."""
+
     _error_fields = {
         "invalid_email": "email",
-        "email_taken": "email",
         "invalid_display_name": "display_name",
         "password_too_short": "password",
         "password_too_long": "password",
         "invalid_password": "password",
     }
+    sent: bool = False
+
+    @handler(Access.PUBLIC)
+    def load(self) -> None:
+        self.sent = False
+        self._clear_error()
 
     @handler(Access.PUBLIC)
     async def submit(self, form_data: dict[str, object]):  # type: ignore[no-untyped-def]
         names = ("email", "display_name", "password")
-        fields = {name: text_value(form_data, name) for name in names}
+        fields: dict[str, object] = {name: text_value(form_data, name) for name in names}
         # The language in use ("" before the first page load has settled it).
         fields["locale"] = (await self.get_state(LocaleState)).locale or None
-        async for update in self._sign_in(account_actions.sign_up, **fields):
-            yield update
+        self._clear_error()
+        self.busy = True
+        yield
+        try:
+            await run_credential_work(account_mail_actions.sign_up, **fields, ip=client_ip(self))
+        except DomainError as error:
+            self._show_error(error)
+            self.busy = False
+            yield self._focus_error()
+            return
+        self.busy, self.sent = False, True
+
+
+class LoginNoticeState(rx.State):
+    """The note above the log-in form after a password reset (``/login?reset=done``)."""
+
+    reset_done: bool = False
+
+    @handler(Access.PUBLIC)
+    def load(self) -> None:
+        self.reset_done = self.router.url.query_parameters.get("reset") == "done"
 
 
 def login_page() -> rx.Component:
     return layout(
         form_card(
             "auth.login_title",
+            rx.cond(
+                LoginNoticeState.reset_done,
+                rx.callout(
+                    tr("login.reset_done"), icon="check", color_scheme="green", id="reset-done"
+                ),
+            ),
             form_error(LoginState.error_ja, LoginState.error_en),
             rx.form(
                 rx.vstack(
@@ -100,8 +134,66 @@ def login_page() -> rx.Component:
                 on_submit=LoginState.submit,
                 id="login-form",
             ),
+            rx.link(
+                tr("auth.forgot_password"), href="/forgot-password", size="2", id="forgot-link"
+            ),
             rx.link(tr("auth.no_account"), href="/signup", size="2"),
         )
+    )
+
+
+def _signup_sent() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            tr("signup.sent_body"),
+            icon="mail",
+            color_scheme="green",
+            role="status",
+            id="signup-sent",
+        ),
+        rx.text(tr("signup.sent_login")),
+        rx.link(tr("auth.login"), href="/login", id="signup-login-link"),
+        rx.text(tr("signup.no_mail"), size="2", color=rx.color("gray", 10)),
+        spacing="3",
+    )
+
+
+def _signup_form() -> rx.Component:
+    return rx.fragment(
+        form_error(SignupState.error_ja, SignupState.error_en, SignupState.error_field),
+        rx.form(
+            rx.vstack(
+                field(
+                    "auth.email",
+                    "email",
+                    type_="email",
+                    autocomplete="email",
+                    max_length=254,
+                    state=SignupState,
+                ),
+                field(
+                    "auth.display_name",
+                    "display_name",
+                    autocomplete="nickname",
+                    max_length=80,
+                    state=SignupState,
+                ),
+                field(
+                    "auth.password_new",
+                    "password",
+                    type_="password",
+                    autocomplete="new-password",
+                    max_length=1000,
+                    state=SignupState,
+                ),
+                rx.text(tr("auth.password_hint"), size="1", color=rx.color("gray", 10)),
+                submit_button("auth.signup", SignupState.busy),
+                spacing="3",
+            ),
+            on_submit=SignupState.submit,
+            id="signup-form",
+        ),
+        rx.link(tr("auth.have_account"), href="/login", size="2"),
     )
 
 
@@ -109,39 +201,6 @@ def signup_page() -> rx.Component:
     return layout(
         form_card(
             "auth.signup_title",
-            form_error(SignupState.error_ja, SignupState.error_en, SignupState.error_field),
-            rx.form(
-                rx.vstack(
-                    field(
-                        "auth.email",
-                        "email",
-                        type_="email",
-                        autocomplete="email",
-                        max_length=254,
-                        state=SignupState,
-                    ),
-                    field(
-                        "auth.display_name",
-                        "display_name",
-                        autocomplete="nickname",
-                        max_length=80,
-                        state=SignupState,
-                    ),
-                    field(
-                        "auth.password_new",
-                        "password",
-                        type_="password",
-                        autocomplete="new-password",
-                        max_length=1000,
-                        state=SignupState,
-                    ),
-                    rx.text(tr("auth.password_hint"), size="1", color=rx.color("gray", 10)),
-                    submit_button("auth.signup", SignupState.busy),
-                    spacing="3",
-                ),
-                on_submit=SignupState.submit,
-                id="signup-form",
-            ),
-            rx.link(tr("auth.have_account"), href="/login", size="2"),
+            rx.cond(SignupState.sent, _signup_sent(), _signup_form()),
         )
     )
