@@ -21,6 +21,7 @@ from reflex.testing import AppHarnessProd
 from community_app.settings import PROJECT_ROOT
 from tests.chromium import CHROMIUM_FLAGS
 from tests.conftest import reset_configuration
+from tests.e2e.shared_build import SharedBuildHarness
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
@@ -61,13 +62,22 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ["DATABASE_URL"] = previous
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by the xdist workers of this run (this process's own without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-build"
+
+
 @pytest.fixture(scope="session")
-def app(demo_database: str) -> Iterator[AppHarnessProd]:
+def app(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHarnessProd]:
+    """The production build served with this process's own backend and database; one
+    build a run, shared by the xdist workers (tests/e2e/shared_build.py)."""
     # The app under test queues webhooks but never sends them: tests talk to loopback only.
     os.environ["SEND_WEBHOOKS"] = "false"
     os.environ["FETCH_CALENDARS"] = "false"
     reset_configuration()
-    with AppHarnessProd.create(root=PROJECT_ROOT, app_name="community_app") as harness:
+    folder = run_folder(tmp_path_factory)
+    with SharedBuildHarness.for_run(PROJECT_ROOT, "community_app", folder) as harness:
         yield harness
 
 
