@@ -108,31 +108,32 @@ class _EnvSwap:
     """Serves the static build, with the backend address in the env chunk replaced."""
 
     def __init__(self, static: ASGIApp, built_for: str, own: str) -> None:
-        self.static, self.built_for, self.own = static, _host(built_for), _host(own)
+        self.static, self.built_for, self.own = static, built_for, own
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if not ENV_CHUNK.search(path):
             await self.static(scope, receive, send)
             return
-        body = self._chunk(path)
-        response = (
-            Response(body, media_type="text/javascript")
-            if body is not None
-            else Response(status_code=404)
-        )
-        await response(scope, receive, send)
-
-    def _chunk(self, path: str) -> str | None:
-        client = reflex.utils.prerequisites.get_web_dir() / "build" / "client"
+        client = (reflex.utils.prerequisites.get_web_dir() / "build" / "client").resolve()
         file = (client / path.lstrip("/")).resolve()
-        if not file.is_relative_to(client.resolve()) or not file.is_file():
-            return None
-        return API_IN_CHUNK.sub(self._swap, file.read_text())
+        if not file.is_relative_to(client) or not file.is_file():
+            await Response(status_code=404)(scope, receive, send)
+            return
+        body = swap_backend(file.read_text(), self.built_for, self.own)
+        await Response(body, media_type="text/javascript")(scope, receive, send)
 
-    def _swap(self, match: re.Match[str]) -> str:
+
+def swap_backend(chunk: str, built_for: str, own: str) -> str:
+    """``chunk`` with every URL on the backend ``built_for`` moved to the backend ``own``
+    (scheme and path kept: ``ws://`` for the event socket, ``http://`` for the rest)."""
+    old, new = _host(built_for), _host(own)
+
+    def swap(match: re.Match[str]) -> str:
         scheme, rest = match.group(0).split("://", 1)
-        return f"{scheme}://{self.own}" if rest == self.built_for else match.group(0)
+        return f"{scheme}://{new}" if rest == old else match.group(0)
+
+    return API_IN_CHUNK.sub(swap, chunk)
 
 
 def _host(url: str) -> str:
