@@ -67,10 +67,10 @@ test: $(VENV)/.test-installed .tools/bun.ok .tools/axe.ok chromium ## install te
 test-unit: $(VENV)/.test-installed ## run the fast tests only (no browser)
 	$(VENV)/bin/pytest -m "not e2e" -n $(TEST_WORKERS) --dist worksteal
 
-lint: $(VENV)/.test-installed ## ruff (lint + format check) and mypy on domain/ and feeds/
+lint: $(VENV)/.test-installed ## ruff (lint + format check) and mypy on domain/, feeds/ and api/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy community_app/domain community_app/feeds
+	$(VENV)/bin/mypy community_app/domain community_app/feeds community_app/api
 
 format: $(VENV)/.test-installed ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .

@@ -2,11 +2,14 @@
 (webhook sender, scheduler)."""
 
 import reflex as rx
+from reflex.istate.manager.disk import StateManagerDisk
 
 from community_app import calendar_import, scheduler, webhook_delivery
 from community_app.feeds.app import create_feeds_app
+from community_app.session_cookie import hide_from_page_state
 from community_app.ui.auth import AuthState
 from community_app.ui.components.calendar_links import CalendarLinksState
+from community_app.ui.components.embed_snippet import EmbedSnippetState
 from community_app.ui.errors import backend_exception_handler
 from community_app.ui.pages import (
     account,
@@ -31,15 +34,24 @@ from community_app.ui.pages import (
     notifications,
     proposals,
 )
+from community_app.ui.private_states import PrivateStateManagerDisk
+from community_app.ui.tab_session import TabOwnerMiddleware
 
 TITLE = "Tsudoi 集い"
 
 app = rx.App(
-    api_transformer=create_feeds_app(),
+    # The feeds and /auth routes, then: no websocket handshake shows Reflex the login
+    # cookie (it would be stored with the tab's state).
+    api_transformer=[create_feeds_app(), hide_from_page_state],
     html_lang="ja",
     stylesheets=["/accessibility.css", "/calendar.css", "/responsive.css"],
     backend_exception_handler=backend_exception_handler,
 )
+# A tab's page states belong to the login they were filled under (tab_session).
+app.add_middleware(TabOwnerMiddleware())
+# Without Redis, the page states Reflex keeps on disk are readable by us alone.
+if type(app._state_manager) is StateManagerDisk:
+    app._state_manager = PrivateStateManagerDisk()
 app.register_lifespan_task(webhook_delivery.run_delivery_loop)
 app.register_lifespan_task(scheduler.run_scheduler)
 app.register_lifespan_task(calendar_import.run_import_loop)
@@ -89,6 +101,7 @@ app.add_page(
         groups.GroupPageState.load,
         group_webhooks.GroupWebhooksState.load,
         group_calendar.GroupCalendarState.load,
+        EmbedSnippetState.load,
     ],
 )
 app.add_page(

@@ -19,6 +19,7 @@ PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "
 MIN_SECRET_LENGTH = 32
 MAX_WEB_WORKERS = 32
 MAX_PROXY_HOPS = 5
+MAX_API_RATE_LIMIT = 100_000
 
 
 class SettingsError(ValueError):
@@ -40,6 +41,7 @@ class Settings:
     fetch_calendars: bool = True  # import partners' calendars (off in the browser tests)
     web_workers: int = 1  # backend worker processes; more than one needs Redis
     trusted_proxy_hops: int = 0  # reverse proxies whose X-Forwarded-For is believed
+    api_rate_limit: int = 120  # public API requests per minute per client address; 0: none
 
     @property
     def is_production(self) -> bool:
@@ -134,6 +136,16 @@ def _trusted_proxy_hops() -> int:
     return int(raw)
 
 
+def _api_rate_limit() -> int:
+    raw = _env("API_RATE_LIMIT", "120") or "120"
+    if not raw.isdigit() or int(raw) > MAX_API_RATE_LIMIT:
+        raise SettingsError(
+            f"API_RATE_LIMIT must be a number of requests per minute from 0 (no limit) "
+            f"to {MAX_API_RATE_LIMIT}, not {raw!r}"
+        )
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Read and validate the environment; raise SettingsError with a one-line reason."""
     environment = _env("APP_ENV", "development") or "development"
@@ -176,6 +188,7 @@ def load_settings() -> Settings:
         fetch_calendars=_parse_bool("FETCH_CALENDARS", _env("FETCH_CALENDARS", "true") or "true"),
         web_workers=_web_workers(redis_url),
         trusted_proxy_hops=_trusted_proxy_hops(),
+        api_rate_limit=_api_rate_limit(),
     )
 
 

@@ -43,6 +43,7 @@ def session(engine: Engine) -> Iterator[Session]:
 def reset_configuration() -> None:
     """Forget cached settings, engine and rendered feeds (they belong to one database),
     so the next use reads the environment again."""
+    from community_app.api.rate_limit import forget_limiters
     from community_app.db import get_engine
     from community_app.feeds.app import FRAGMENTS, RENDERED, VALIDATORS
     from community_app.settings import get_settings
@@ -50,6 +51,7 @@ def reset_configuration() -> None:
     FRAGMENTS.clear()
     RENDERED.clear()
     VALIDATORS.clear()
+    forget_limiters()
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()
@@ -84,6 +86,9 @@ def app_database(
     shutil.copyfile(migrated_sqlite, database)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     monkeypatch.setenv("SITE_URL", "https://tsudoi.example")
+    # The API's rate limit counts per process: tests that make many requests from the
+    # one test client would trip it. tests/api/test_rate_limit.py turns it on.
+    monkeypatch.setenv("API_RATE_LIMIT", "0")
     reset_configuration()
     yield get_engine()
     reset_configuration()

@@ -120,3 +120,15 @@ def test_proxy_hops_default_to_none_and_refuse_nonsense(monkeypatch: pytest.Monk
     monkeypatch.setenv("TRUSTED_PROXY_HOPS", "yes")
     with pytest.raises(SettingsError, match="TRUSTED_PROXY_HOPS"):
         load_settings()
+
+
+def test_the_api_rate_limit_defaults_to_120_a_minute_and_refuses_nonsense(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("API_RATE_LIMIT", raising=False)
+    assert load_settings().api_rate_limit == 120
+    monkeypatch.setenv("API_RATE_LIMIT", "0")
+    assert load_settings().api_rate_limit == 0
+    monkeypatch.setenv("API_RATE_LIMIT", "-5")
+    with pytest.raises(SettingsError, match="API_RATE_LIMIT"):
+        load_settings()

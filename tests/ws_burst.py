@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.ws_client import AUTH_STATE, SESSION_COOKIE_VAR, ReflexTab, RsvpAnswer
+from tests.ws_client import AUTH_STATE, SESSION_COOKIE, ReflexTab, RsvpAnswer
 
 OPENING_AT_ONCE = 25  # tabs loading the event page together before the burst
 
@@ -47,7 +47,7 @@ async def rsvp_burst(
     cookie); once all are loaded (and ``when_loaded`` ran, while every tab is still
     connected), all press the tier's button at the same moment. Returns each tab's
     answer, in the order the events were sent."""
-    tabs = [ReflexTab(base_url, cookies={SESSION_COOKIE_VAR: m.session_token}) for m in members]
+    tabs = [ReflexTab(base_url, cookies={SESSION_COOKIE: m.session_token}) for m in members]
     gate = asyncio.Semaphore(OPENING_AT_ONCE)
     try:
         await asyncio.gather(*(_open(tab, slug, gate) for tab in tabs))

@@ -3,8 +3,10 @@
 ``ReflexTab`` does what the compiled frontend does (``.web/utils/state.js``): it makes
 up a client token, opens the websocket at ``/_event`` with ``?token=``, sends the
 ``hydrate_and_load`` boot event in the socket.io CONNECT packet with the page's route
-and the cookies the browser holds, merges every delta the server sends into one view of
-the state, and keeps the cookies the server sets (the login) for the next connection.
+the cookies the browser holds in the handshake's ``Cookie`` header, merges every delta
+the server sends into one view of the state, and logs in as the page does: the login
+handler answers with a script that posts a one-time ticket to ``/auth/session``, whose
+HttpOnly cookie the tab keeps for its next connection.
 The scale-out test and the bench both drive the running production app with it: no
 Chromium, so hundreds of tabs fit on one machine.
 """
@@ -12,6 +14,7 @@ Chromium, so hundreds of tabs fit on one machine.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 import time
@@ -19,6 +22,7 @@ import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
 import socketio
@@ -29,15 +33,16 @@ AUTH_STATE = _APP + "auth____auth_state"
 LOGIN_STATE = _APP + "pages___login____login_state"
 EVENT_PAGE_STATE = _APP + "pages___event____event_page_state"
 LOCALE_STATE = _APP + "locale____locale_state"
-# The login cookie, by the full name the frontend sends it under (rx.Cookie).
-SESSION_COOKIE_VAR = AUTH_STATE + ".session_token_rx_state_"
-COOKIE_VARS = frozenset({SESSION_COOKIE_VAR})
+# The login cookie (HttpOnly: set by POST /auth/session, sent in the handshake).
+SESSION_COOKIE = "tsudoi_session"
 HYDRATED = "is_hydrated"
 # The socket.io namespace and the Engine.IO path are both /_event (the frontend opens
 # io("ws://host/_event", {path: "/_event"})).
 NAMESPACE = "/_event"
 TIMEOUT_S = 60.0
 _POSITION = re.compile(r"\(number (\d+)\)")
+# The form the login handler's script posts: its action and its fields (JSON).
+_FORM_POST = re.compile(r"const action = (\"[^\"]*\"); const fields = (\{[^}]*\});")
 
 
 T = TypeVar("T")
@@ -83,6 +88,7 @@ class ReflexTab:
         self.token = str(uuid.uuid4())
         self.state: dict[str, dict[str, Any]] = {}
         self.updates: list[Update] = []
+        self.posted_forms: list[tuple[str, dict[str, str]]] = []  # scripts' form posts
         self.path = "/"
         self.params: dict[str, str] = {}
         self.local_port: int | None = None
@@ -100,8 +106,6 @@ class ReflexTab:
 
     def _boot_event(self) -> dict[str, Any]:
         payload: dict[str, Any] = {}
-        if self.cookies:
-            payload["vars"] = dict(self.cookies)
         return {
             "name": f"{ROOT}.hydrate_and_load",
             "payload": payload,
@@ -120,7 +124,8 @@ class ReflexTab:
         if not same_token:
             self.token = str(uuid.uuid4())
         self.path, self.params = path, dict(params or {})
-        self.state, self.updates = {}, []
+        self.state, self.updates, self.posted_forms = {}, [], []
+        self._arrived = asyncio.Event()  # of this event loop (a tab may outlive one)
         self._http = aiohttp.ClientSession()
         client = socketio.AsyncClient(reconnection=False, http_session=self._http)
         client.on("event", self._on_update, namespace=NAMESPACE)
@@ -128,7 +133,7 @@ class ReflexTab:
         try:
             await client.connect(
                 f"{self.base_url}?token={self.token}",
-                headers={"Origin": self.base_url},
+                headers=self._handshake_headers(),
                 auth={"event": self._boot_event()},
                 transports=["websocket"],
                 namespaces=[NAMESPACE],
@@ -143,6 +148,33 @@ class ReflexTab:
             await self.close()
             raise
 
+    def _handshake_headers(self) -> dict[str, str]:
+        headers = {"Origin": self.base_url}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return headers
+
+    async def post_form(self, action: str, fields: Mapping[str, str]) -> str:
+        """Post a form as the page's script would; keep the cookies it sets, return
+        where it redirects."""
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                self.base_url + action,
+                data=dict(fields),
+                headers=self._handshake_headers(),
+                allow_redirects=False,
+            ) as response,
+        ):
+            for name, morsel in response.cookies.items():
+                if morsel.value:
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+            if response.status != 303:
+                raise TabError(f"{action} answered {response.status}, not 303")
+            return str(response.headers["Location"])
+
     async def close(self) -> None:
         client, self._client = self._client, None
         http, self._http = self._http, None
@@ -155,13 +187,11 @@ class ReflexTab:
         delta = data.get("delta", {}) if isinstance(data, dict) else {}
         for state_name, changes in delta.items():
             self.state.setdefault(state_name, {}).update(changes)
-            for var, value in changes.items():
-                full = f"{state_name}.{var}"
-                if full in COOKIE_VARS:
-                    if value:
-                        self.cookies[full] = str(value)
-                    else:
-                        self.cookies.pop(full, None)
+        events = data.get("events", []) if isinstance(data, dict) else []
+        for event in events if isinstance(events, list) else []:
+            script = str((event.get("payload") or {}).get("javascript_code", ""))
+            if event.get("name") == "_call_script" and (post := _FORM_POST.search(script)):
+                self.posted_forms.append((json.loads(post[1]), json.loads(post[2])))
         self.updates.append(Update(time.perf_counter(), delta))
         self._arrived.set()
 
@@ -223,19 +253,23 @@ class ReflexTab:
     # --- what a member does --------------------------------------------------------
 
     async def log_in(self, email: str, password: str) -> None:
-        """Sign in through the login form's handler, as a person at /login does."""
+        """Sign in through the login form's handler, as a person at /login does: the
+        handler's script posts a ticket for the cookie, then the next page opens."""
         await self.open("/login")
         await self.send(
             f"{LOGIN_STATE}.submit", {"form_data": {"email": email, "password": password}}
         )
         await self.wait_for(
-            lambda tab: (
-                bool(tab.var(AUTH_STATE, "signed_in")) or bool(tab.var(LOGIN_STATE, "error_en"))
-            ),
+            lambda tab: bool(tab.posted_forms) or bool(tab.var(LOGIN_STATE, "error_en")),
             "the login to be answered",
         )
-        if not self.var(AUTH_STATE, "signed_in"):
+        if not self.posted_forms:
             raise TabError(f"login refused: {self.var(LOGIN_STATE, 'error_en')}")
+        action, fields = self.posted_forms[-1]
+        where = urlsplit(await self.post_form(action, fields))
+        await self.open(where.path, params=dict(parse_qsl(where.query)), same_token=True)
+        if not self.var(AUTH_STATE, "signed_in"):
+            raise TabError(f"no login after {action}: cookies {sorted(self.cookies)}")
 
     async def open_event(self, slug: str) -> None:
         await self.open(f"/events/{slug}", params={"slug": slug})

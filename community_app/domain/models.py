@@ -84,6 +84,22 @@ class AuthSession(SQLModel, table=True):
     user_agent: str = Field(default="", max_length=255)
 
 
+class LoginTicket(SQLModel, table=True):
+    """A one-time, short-lived hand-over of a new login to the browser's cookie.
+
+    The websocket handler that checks a password cannot set an HttpOnly cookie, so it
+    gives the browser this ticket, which ``POST /auth/session`` redeems (once) for the
+    cookie. Only the ticket's hash is stored, like the login's.
+    """
+
+    __tablename__ = "login_tickets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_hash: str = Field(max_length=128, unique=True)
+    session_id: int = _fk("auth_sessions.id")
+    expires_at: datetime = Field(sa_column=utc_column())
+
+
 class LoginAttempt(SQLModel, table=True):
     """One failed or throttled attempt, keyed by client IP or account, for rate limits."""
 

@@ -53,6 +53,11 @@ def _client_part(ip: object) -> str:
     return str(address)
 
 
+def client_bucket(ip: object) -> str:
+    """The unit a client address is counted in (an IPv4 address, an IPv6 /64)."""
+    return _client_part(ip)
+
+
 def _account_part(email: object) -> str:
     """SHA-256 of the normalised e-mail: the table never holds an address."""
     try:

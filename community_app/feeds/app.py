@@ -1,5 +1,5 @@
-"""The Starlette app mounted into Reflex with ``api_transformer``: calendar feeds and
-``/health``.
+"""The Starlette app mounted into Reflex with ``api_transformer``: calendar feeds,
+``/health``, and the open-data API and widget of ``community_app.api``.
 
 Endpoints are plain ``def`` functions: Starlette runs them in a thread pool, so the
 blocking database work never stalls the event loop that serves the websocket. Each
@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, Router
 
+from community_app.api.app import api_routes
 from community_app.db import commits_so_far, get_engine, read_session, write_session
 from community_app.domain.calendar import (
     FeedEntry,
@@ -41,6 +42,7 @@ from community_app.domain.feed_documents import (
 )
 from community_app.domain.feed_tokens import personal_feed_entries, resolve_feed_token
 from community_app.domain.models import Group, Member
+from community_app.feeds.auth_routes import auth_routes
 from community_app.feeds.rendered import (
     GZIP_MINIMUM_SIZE,
     Rendered,
@@ -305,5 +307,7 @@ def create_feeds_app() -> Starlette:
         routes=[
             Mount("/feeds", app=GZipMiddleware(feeds, minimum_size=GZIP_MINIMUM_SIZE)),
             Route("/health", health, methods=methods),
+            *auth_routes(),
+            *api_routes(),
         ]
     )

@@ -10,6 +10,7 @@ from community_app.i18n import (
     a11y_messages,
     attendees_messages,
     calendar_view_messages,
+    embed_messages,
     eventlist_messages,
     feeds_messages,
     ideas_messages,
@@ -319,5 +320,6 @@ FEATURE_CATALOGUES: tuple[Catalogue, ...] = (
     a11y_messages.MESSAGES,
     labels_messages.MESSAGES,
     calendar_view_messages.MESSAGES,
+    embed_messages.MESSAGES,
 )
 MESSAGES: Catalogue = _merged(_SHARED, *FEATURE_CATALOGUES)

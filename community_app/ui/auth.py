@@ -1,9 +1,11 @@
-"""Who is using this browser: the login cookie and what the page may show about it.
+"""Who is using this browser: the login, and what the page may show about it.
 
-The cookie holds the raw session token the server issued; every privileged handler
-resolves it again from the database (``current_member``), so the public vars below
-(``signed_in``, ``display_name``, ``is_admin``) only drive what the page shows and
-grant nothing.
+The login token is in an HttpOnly cookie that only the server sets and clears
+(``POST /auth/session``, ``POST /auth/logout``); handlers read it from the tab's
+websocket handshake (``tab_session.connection_token``), never from a state var, so no
+stored page state holds it. Every privileged handler resolves it again from the
+database (``current_member``); the public vars below (``signed_in``, ``display_name``,
+``is_admin``) only drive what the page shows and grant nothing.
 """
 
 from __future__ import annotations
@@ -12,65 +14,68 @@ import asyncio
 
 import reflex as rx
 
-from community_app.domain.sessions import SESSION_ABSOLUTE_LIFETIME
 from community_app.i18n import LOCALES, negotiate_locale
-from community_app.settings import get_settings
 from community_app.ui import account_actions
 from community_app.ui.account_actions import SignedIn
 from community_app.ui.locale import LocaleState
 from community_app.ui.policy import Access, handler
-
-SESSION_COOKIE = "tsudoi_session"
+from community_app.ui.tab_session import (
+    clear_cookie_and_go,
+    connection_token,
+    hand_over,
+    reset_tab,
+    set_cookie_and_go,
+)
 
 
 class AuthState(rx.State):
-    session_token: str = rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        path="/",
-        max_age=int(SESSION_ABSOLUTE_LIFETIME.total_seconds()),
-        same_site="lax",
-        secure=get_settings().site_url.startswith("https://"),
-    )
     signed_in: bool = False
     display_name: str = ""
     is_admin: bool = False
     is_organiser: bool = False
     unread_count: int = 0  # the bell's badge; counted again on every page load
     _timezone: str = ""  # the member's own zone (account page); "" for a visitor
+    _owner: str = ""  # digest of the login this tab's states were filled under
 
-    async def _apply(self, member: SignedIn | None, token: str | None = None) -> None:
-        """Show ``member`` as signed in (or nobody), and keep ``token`` in the cookie."""
-        if token is not None:
-            self.session_token = token
+    @property
+    def session_token(self) -> str:
+        """The login token of the socket sending this event ("" for none): from the
+        handshake's cookie, held in memory for the socket's life, never stored."""
+        return connection_token(self) or ""
+
+    def _show(self, member: SignedIn | None) -> None:
         self.signed_in = member is not None
         self.display_name = member.display_name if member else ""
         self.is_admin = bool(member and member.is_admin)
         self.is_organiser = bool(member and member.is_organiser)
         self._timezone = member.timezone if member else ""
-        if member is None:
-            self.session_token = ""
-            self.unread_count = 0
-        else:
-            locale = await self.get_state(LocaleState)
-            locale.locale = member.locale
+
+    async def _apply(self, member: SignedIn) -> None:
+        """Show a profile change of the signed-in member."""
+        self._show(member)
+        locale = await self.get_state(LocaleState)
+        locale.locale = member.locale
+
+    async def _hand_over(self, token: str, next_path: str) -> rx.event.EventSpec:
+        """Send a new login to the cookie (never to a state var), then go to ``next_path``."""
+        ticket = await asyncio.to_thread(hand_over, token)
+        return set_cookie_and_go(ticket, next_path)
 
     async def _current(self) -> SignedIn | None:
-        if not self.session_token:
+        token = self.session_token
+        if not token:
             return None
-        return await asyncio.to_thread(account_actions.resolve, self.session_token)
+        return await asyncio.to_thread(account_actions.resolve, token)
 
     @handler(Access.PUBLIC)
     async def refresh(self) -> None:
-        """On every page load: forget a login the server no longer honours."""
+        """On every page load: a login the server no longer honours (revoked, expired,
+        disabled) wipes every page state of the tab; the page's own loads follow."""
         member = await self._current()
-        self.signed_in = member is not None
-        self.display_name = member.display_name if member else ""
-        self.is_admin = bool(member and member.is_admin)
-        self.is_organiser = bool(member and member.is_organiser)
-        self._timezone = member.timezone if member else ""
         if member is None and self.session_token:
-            self.session_token = ""
+            await reset_tab(self)
+            self._owner = ""
+        self._show(member)
         # One visit to the database per page load: the session, the organiser flag and
         # the unread count come back together (account_actions.resolve).
         self.unread_count = member.unread if member else 0
@@ -83,12 +88,13 @@ class AuthState(rx.State):
 
     @handler(Access.PUBLIC)
     async def log_out(self) -> rx.event.EventSpec:
-        if self.session_token:
-            await asyncio.to_thread(account_actions.log_out, self.session_token)
-        self.session_token, self.signed_in, self.display_name, self.is_admin = "", False, "", False
-        self.is_organiser, self._timezone = False, ""
-        self.unread_count = 0
-        return rx.redirect("/")
+        """End the login, wipe every page state of the tab, drop the cookie, reload."""
+        token = self.session_token
+        if token:
+            await asyncio.to_thread(account_actions.log_out, token)
+        await reset_tab(self)
+        self._owner = ""
+        return clear_cookie_and_go("/")
 
 
 async def current_member(state: rx.State) -> SignedIn | None:

@@ -49,6 +49,8 @@ def test_sign_up_log_out_and_log_in_again(app: AppHarnessProd, page: Page) -> No
     page.locator("#account-link").click()
     expect(page.get_by_role("heading", name="プロフィール")).to_be_visible(timeout=TIMEOUT_MS)
     page.locator("#logout-button").click()
+    # Logging out is a navigation (the server clears the HttpOnly cookie): wait for it.
+    expect(page).to_have_url(_url(app, "/"), timeout=TIMEOUT_MS)
     expect(page.locator("#login-link")).to_be_visible(timeout=TIMEOUT_MS)
 
     page.goto(_url(app, "/login"))

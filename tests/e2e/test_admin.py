@@ -99,6 +99,8 @@ def test_an_admin_disables_an_account_which_then_cannot_log_in(
 
     page.locator("#account-link").click()
     page.locator("#logout-button").click()
+    # Logging out is a navigation (the server clears the HttpOnly cookie): wait for it.
+    expect(page).to_have_url(_url(app, "/"), timeout=TIMEOUT_MS)
     page.goto(_url(app, "/login"))
     page.locator("#email").fill(victim_email)
     page.locator("#password").fill(PASSWORD)

@@ -38,7 +38,7 @@ from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.support import TIMEOUT_MS, Account, create_account, new_page, rsvp_event
 from tests.prod_server import Served, production_server
 from tests.ws_burst import Member, TabAnswer, rsvp_burst
-from tests.ws_client import AUTH_STATE, EVENT_PAGE_STATE, ReflexTab, run_tabs
+from tests.ws_client import AUTH_STATE, EVENT_PAGE_STATE, SESSION_COOKIE, ReflexTab, run_tabs
 
 # Its own pytest process, after the other browser tests: it builds the production app
 # into the shared .web, which the session's app under test is served from.
@@ -273,3 +273,33 @@ def test_no_handler_failed_on_either_worker(served: Served) -> None:
     assert served.process.poll() is None, "the server stopped"
     log = served.log.read_text(errors="replace")
     assert "Traceback" not in log, log[log.find("Traceback") :][:3000]
+
+
+def redis_stored(client: redis.Redis, tab_token: str) -> bytes:
+    """Everything Redis keeps of one tab (its page states, each under the tab's token)."""
+    values = [client.get(key) for key in client.scan_iter(match=f"{tab_token}*")]
+    return b"\n".join(value for value in values if isinstance(value, bytes))
+
+
+def test_redis_keeps_a_tabs_state_but_never_its_login_token(
+    served: Served, redis_client: redis.Redis
+) -> None:
+    """Issue 21 item 3: on main the raw token was the rx.Cookie var AuthState.session_token,
+    stored with the tab; now it is only in the HttpOnly cookie and the open socket."""
+    account = create_account("鍵 守")
+    tab = ReflexTab(served.base_url)
+
+    async def journey() -> None:
+        try:
+            await tab.log_in(account.email, account.password)
+            await tab.open("/account", same_token=True)
+        finally:
+            await tab.close()
+
+    try:
+        run_tabs(journey())
+        stored = redis_stored(redis_client, tab.token)
+    finally:
+        _forget_tabs(redis_client, [tab.token])
+    assert account.display_name.encode() in stored  # the tab's state is there ...
+    assert tab.cookies[SESSION_COOKIE].encode() not in stored  # ... its login is not

@@ -23,6 +23,9 @@ from community_app.ui.components.layout import layout
 from community_app.ui.locale import tr
 from community_app.ui.policy import Access, handler
 
+# The query the page comes back with after a password change (a new login, a reload).
+PASSWORD_CHANGED = "password=changed"
+
 
 class AccountState(FormMixin, rx.State):
     display_name: str = ""
@@ -42,6 +45,8 @@ class AccountState(FormMixin, rx.State):
         )
         self.saved = False
         self._clear_error()
+        password = await self.get_state(PasswordState)
+        password.changed = self.router.url.query_parameters.get("password") == "changed"
         return None
 
     @handler(Access.SIGNED_IN)
@@ -94,8 +99,9 @@ class PasswordState(FormMixin, rx.State):
             self._show_error(error)
             yield self._focus_error()
             return
-        auth.session_token = token
-        self.changed = True
+        # Every login was revoked: the browser gets the new one as a cookie, and the
+        # page comes back saying so.
+        yield await auth._hand_over(token, f"/account?{PASSWORD_CHANGED}")
 
 
 def _profile_form() -> rx.Component:

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from community_app.domain import attendees, checkin, lottery
@@ -85,6 +86,11 @@ def _tier(tier: TierAttendees, zone: ZoneInfo) -> TierView:
     )
 
 
+# The self check-in code, in the organiser's page only (React state pushed by
+# ``show_code``): never a state var, so no stored page state or later hydrate holds it.
+CHECKIN_CODE = ClientStateVar.create("checkin_code", default="")
+
+
 class AttendeesState(FormMixin, rx.State):
     event_id: int = 0
     slug: str = ""
@@ -95,7 +101,6 @@ class AttendeesState(FormMixin, rx.State):
     tiers: list[TierView] = []
     choices: list[TierChoice] = []
     totals: dict[str, int] = {}
-    code: str = ""  # only in the browsers of the event's organisers
 
     async def _token(self) -> str:
         return (await self.get_state(AuthState)).session_token
@@ -109,12 +114,16 @@ class AttendeesState(FormMixin, rx.State):
         self.totals = dataclasses.asdict(listing.totals)
 
     def _forget(self) -> None:
-        self.event_id, self.slug, self.title, self.code = 0, "", "", ""
+        self.event_id, self.slug, self.title = 0, "", ""
         self.tiers, self.choices, self.totals, self.is_over = [], [], {}, False
 
     @handler(Access.ORGANISER)
-    async def load(self) -> None:
+    async def load(self) -> rx.event.EventSpec:
         """The list for the event's organisers; a refusal, and no row, for anyone else."""
+        await self._load()
+        return CHECKIN_CODE.push("")
+
+    async def _load(self) -> None:
         self._forget()
         self._clear_error()
         self.refused = self.not_found = False
@@ -178,7 +187,7 @@ class AttendeesState(FormMixin, rx.State):
         return await self._act(checkin.close_attendance, event_id=event_id)
 
     @handler(Access.ORGANISER)
-    async def show_code(self, event_id: int) -> None:
+    async def show_code(self, event_id: int) -> rx.event.EventSpec | None:
         """Create (on first use) and show the event's self check-in code."""
         self._clear_error()
         try:
@@ -187,8 +196,8 @@ class AttendeesState(FormMixin, rx.State):
             )
         except DomainError as error:
             self._show_error(error)
-            return
-        self.code = code if event_id == self.event_id else ""
+            return None
+        return CHECKIN_CODE.push(code if event_id == self.event_id else "")
 
     @handler(Access.ORGANISER)
     async def download_csv(self, event_id: int) -> rx.event.EventSpec | None:
@@ -393,10 +402,10 @@ def _code_box() -> rx.Component:
         rx.vstack(
             rx.heading(tr("attendees.code_title"), as_="h2", size="4"),
             rx.cond(
-                AttendeesState.code != "",
+                CHECKIN_CODE.value != "",
                 rx.vstack(
                     rx.text(
-                        AttendeesState.code,
+                        CHECKIN_CODE.value,
                         id="checkin-code",
                         size="9",
                         weight="bold",

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote
 
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
 from sqlmodel import select
 
 from community_app.db import write_session
@@ -66,10 +67,14 @@ def _load(*, token: object, slug: str) -> tuple[int, list[WebhookView] | None]:
             return group_id, None
 
 
+# A new webhook's signing secret, in the page of the organiser who added it only (React
+# state pushed by ``add``): never a state var, so no stored page state holds it.
+NEW_SECRET = ClientStateVar.create("new_webhook_secret", default="")
+
+
 class GroupWebhooksState(FormMixin, rx.State):
     can_manage: bool = False
     webhooks: list[WebhookRowView] = []
-    new_secret: str = ""  # only in the browser of the organiser who just added it
     _group_id: int = 0
 
     async def _token(self) -> str:
@@ -82,16 +87,15 @@ class GroupWebhooksState(FormMixin, rx.State):
         self.webhooks = [_row(view) for view in views or []]
 
     @handler(Access.PUBLIC)
-    async def load(self) -> None:
+    async def load(self) -> rx.event.EventSpec:
         """On the group page: the list for its organisers, nothing for anyone else."""
-        self.new_secret = ""
         self._clear_error()
         await self._refresh()
+        return NEW_SECRET.push("")
 
     @handler(Access.ORGANISER)
-    async def add(self, form_data: dict[str, object]) -> None:
+    async def add(self, form_data: dict[str, object]) -> rx.event.EventSpec:
         self._clear_error()
-        self.new_secret = ""
         fields = form_data if isinstance(form_data, dict) else {}
         try:
             created: CreatedWebhook = await asyncio.to_thread(
@@ -104,14 +108,13 @@ class GroupWebhooksState(FormMixin, rx.State):
             )
         except DomainError as error:
             self._show_error(error)
-            return
-        self.new_secret = created.secret
+            return NEW_SECRET.push("")
         await self._refresh()
+        return NEW_SECRET.push(created.secret)
 
     @handler(Access.ORGANISER)
-    async def remove(self, webhook_id: int) -> None:
+    async def remove(self, webhook_id: int) -> rx.event.EventSpec:
         self._clear_error()
-        self.new_secret = ""
         try:
             await asyncio.to_thread(
                 group_actions.act_as,
@@ -121,8 +124,9 @@ class GroupWebhooksState(FormMixin, rx.State):
             )
         except DomainError as error:
             self._show_error(error)
-            return
+            return NEW_SECRET.push("")
         await self._refresh()
+        return NEW_SECRET.push("")
 
 
 def _webhook_row(row: rx.Var[WebhookRowView]) -> rx.Component:
@@ -161,12 +165,12 @@ def _webhook_row(row: rx.Var[WebhookRowView]) -> rx.Component:
 
 def _secret_once() -> rx.Component:
     return rx.cond(
-        GroupWebhooksState.new_secret != "",
+        NEW_SECRET.value != "",
         rx.callout(
             rx.vstack(
                 rx.text(tr("webhooks.added"), weight="medium"),
                 rx.text(tr("webhooks.secret_title"), ": "),
-                rx.code(GroupWebhooksState.new_secret, id="webhook-secret"),
+                rx.code(NEW_SECRET.value, id="webhook-secret"),
                 rx.text(tr("webhooks.secret_once"), size="2"),
                 rx.text(tr("webhooks.secret_help"), size="2"),
                 spacing="1",

@@ -12,6 +12,7 @@ from community_app.domain.errors import DomainError, NotFound
 from community_app.domain.groups import GroupCard
 from community_app.ui import group_actions
 from community_app.ui.auth import AuthState
+from community_app.ui.components.embed_snippet import embed_snippet_section
 from community_app.ui.components.event_card import event_card
 from community_app.ui.components.forms import (
     COMMON_TIMEZONES,
@@ -381,6 +382,7 @@ def _group_body(group: rx.Var[GroupCardView]) -> rx.Component:
         group_calendar_section(),
         rx.heading(tr("home.title"), as_="h2", size="5"),
         rx.vstack(rx.foreach(GroupPageState.upcoming, event_card), spacing="3", width="100%"),
+        embed_snippet_section(),
         spacing="4",
         align="start",
         width="100%",

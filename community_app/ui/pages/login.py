@@ -24,14 +24,15 @@ from community_app.ui.policy import Access, handler
 
 
 class _SignInForm(FormMixin, mixin=True):
-    """Shared by log-in and sign-up: run the action, keep the token, go to ``next``."""
+    """Shared by log-in and sign-up: run the action, hand the login over to the cookie
+    (the raw token never enters a state var), go to ``next``."""
 
     async def _sign_in(self, action, **fields: str):  # type: ignore[no-untyped-def]
         self._clear_error()
         self.busy = True
         yield
         try:
-            member, token = await asyncio.to_thread(
+            _member, token = await asyncio.to_thread(
                 action, **fields, ip=client_ip(self), user_agent=user_agent(self)
             )
         except DomainError as error:
@@ -41,8 +42,8 @@ class _SignInForm(FormMixin, mixin=True):
             return
         self.busy = False
         auth = await self.get_state(AuthState)
-        await auth._apply(member, token)
-        yield rx.redirect(safe_next_path(self.router.url.query_parameters.get("next")))
+        next_path = safe_next_path(self.router.url.query_parameters.get("next"))
+        yield await auth._hand_over(token, next_path)
 
 
 class LoginState(_SignInForm, rx.State):

@@ -12,6 +12,7 @@ import asyncio
 from datetime import datetime
 
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
 
 from community_app.domain import feed_tokens
 from community_app.domain.calendar_links import personal_feed_path, webcal_url
@@ -28,6 +29,15 @@ from community_app.ui.locale import pick, tr
 from community_app.ui.policy import Access, handler
 
 ROUTE = "/calendar"
+# The new feed URL lives only in the page of the member who made it (React state, pushed
+# by the handler): never in a state var, so no stored page state and no later hydrate
+# carries it.
+NEW_URL = ClientStateVar.create("new_feed_url", default="")
+NEW_WEBCAL = ClientStateVar.create("new_feed_webcal", default="")
+
+
+def _forget_new_url() -> list[rx.event.EventSpec]:
+    return [NEW_URL.push(""), NEW_WEBCAL.push("")]
 
 
 def _when(moment: datetime | None, timezone: str, locale: str) -> str:
@@ -40,9 +50,6 @@ class MyCalendarState(FormMixin, rx.State):
     created_en: str = ""
     used_ja: str = ""
     used_en: str = ""
-    # Only in the browser of the member who just made the token, until the next load.
-    new_url: str = ""
-    new_webcal: str = ""
 
     async def _token(self) -> str:
         return (await self.get_state(AuthState)).session_token
@@ -56,17 +63,16 @@ class MyCalendarState(FormMixin, rx.State):
 
     @handler(Access.SIGNED_IN)
     async def load(self):  # type: ignore[no-untyped-def]
-        self.new_url = self.new_webcal = ""
         self._clear_error()
         member = await current_member(self)
         if member is None:
             return rx.redirect(f"/login?next={ROUTE}")
         view = await asyncio.to_thread(calendar_actions.my_feed_token, token=await self._token())
         self._show(view, member.timezone)
-        return None
+        return _forget_new_url()
 
     @handler(Access.SIGNED_IN)
-    async def issue(self) -> None:
+    async def issue(self) -> list[rx.event.EventSpec] | None:
         """Make a new feed URL; a previous one stops working at once (rotation)."""
         self._clear_error()
         try:
@@ -75,35 +81,33 @@ class MyCalendarState(FormMixin, rx.State):
             )
         except DomainError as error:
             self._show_error(error)
-            return
+            return None
         member = await current_member(self)
         self._show(issued.view, member.timezone if member else "Asia/Tokyo")
         site, path = get_settings().site_url, personal_feed_path(issued.token)
-        self.new_url, self.new_webcal = site + path, webcal_url(site, path)
+        return [NEW_URL.push(site + path), NEW_WEBCAL.push(webcal_url(site, path))]
 
     @handler(Access.SIGNED_IN)
-    async def revoke(self) -> None:
+    async def revoke(self) -> list[rx.event.EventSpec]:
         self._clear_error()
-        self.new_url = self.new_webcal = ""
         try:
             await asyncio.to_thread(
                 group_actions.act_as, await self._token(), feed_tokens.revoke_feed_token
             )
         except DomainError as error:
             self._show_error(error)
-            return
+            return _forget_new_url()
         self._show(None, "Asia/Tokyo")
+        return _forget_new_url()
 
 
 def _new_url() -> rx.Component:
     return rx.cond(
-        MyCalendarState.new_url != "",
+        NEW_URL.value != "",
         rx.callout(
             rx.vstack(
                 rx.text(tr("calendar.token_once"), weight="medium"),
-                subscribe_box(
-                    MyCalendarState.new_webcal, MyCalendarState.new_url, "personal-subscribe"
-                ),
+                subscribe_box(NEW_WEBCAL.value, NEW_URL.value, "personal-subscribe"),
                 spacing="2",
             ),
             icon="key_round",
