@@ -52,6 +52,7 @@ class SharedBuildHarness(AppHarnessProd):
     """``AppHarnessProd`` whose build is made once a run and shared by xdist workers."""
 
     run_folder: Path  # shared by the workers of one run: the lock and the BUILT note
+    swap: tuple[str, str]  # (backend the build points at, this process's backend)
 
     @classmethod
     def for_run(cls, root: Path, app_name: str, run_folder: Path) -> SharedBuildHarness:
@@ -88,6 +89,8 @@ class SharedBuildHarness(AppHarnessProd):
                 )
         finally:
             environment.REFLEX_SKIP_COMPILE.set(None)
+        # Read here: the frontend thread starts with a fresh context, hence a fresh config.
+        self.swap = (self._built_note.read_text(), config.api_url or "")
         self.frontend_thread = threading.Thread(target=self._run_frontend)
         self.frontend_thread.start()
         self._wait_frontend()
@@ -95,11 +98,10 @@ class SharedBuildHarness(AppHarnessProd):
     def _run_frontend(self) -> None:
         import uvicorn
 
-        built_for = self._built_note.read_text() if self._built_note.exists() else ""
-        own = get_config().api_url or ""
+        built_for, own = getattr(self, "swap", ("", ""))
         with chdir(self.app_path):
             static = reflex.utils.exec._frontend_prod_app()
-        app = static if not built_for or built_for == own else _EnvSwap(static, built_for, own)
+        app = static if built_for == own else _EnvSwap(static, built_for, own)
         self.frontend_server = uvicorn.Server(uvicorn.Config(app=app, host="127.0.0.1", port=0))
         self.frontend_server.run()
 
