@@ -53,13 +53,19 @@ chromium:
 	  fi; \
 	fi
 
+# Tests run in parallel (pytest-xdist): the fast ones on every core, the browser tests in
+# E2E_WORKERS processes that share one production build (tests/e2e/shared_build.py);
+# the scale-out test last, alone (it builds .web again for its own server).
+TEST_WORKERS ?= auto
+E2E_WORKERS ?= 2
+
 test: $(VENV)/.test-installed .tools/bun.ok .tools/axe.ok chromium ## install test tools and run every test, browser tests included
-	$(VENV)/bin/pytest -m "not e2e"
-	REFLEX_BUN_PATH=$(BUN) $(VENV)/bin/pytest -m "e2e and not scale_out"
+	$(VENV)/bin/pytest -m "not e2e" -n $(TEST_WORKERS) --dist worksteal
+	REFLEX_BUN_PATH=$(BUN) $(VENV)/bin/pytest -m "e2e and not scale_out" -n $(E2E_WORKERS) --dist loadfile
 	REFLEX_BUN_PATH=$(BUN) $(VENV)/bin/pytest -m scale_out
 
 test-unit: $(VENV)/.test-installed ## run the fast tests only (no browser)
-	$(VENV)/bin/pytest -m "not e2e"
+	$(VENV)/bin/pytest -m "not e2e" -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(VENV)/.test-installed ## ruff (lint + format check) and mypy on domain/, feeds/ and api/
 	$(VENV)/bin/ruff check .

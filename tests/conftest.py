@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 import community_app.domain.models  # noqa: F401  (registers the tables)
 from tests.databases import BACKENDS, temporary_database
@@ -30,8 +31,7 @@ def now() -> datetime:
 @pytest.fixture(params=BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on an empty database with every table (built from the models)."""
-    with temporary_database(request.param, tmp_path) as (_url, engine):
-        SQLModel.metadata.create_all(engine)
+    with temporary_database(request.param, tmp_path, tables=True) as (_url, engine):
         yield engine
 
 
@@ -59,19 +59,38 @@ def reset_configuration() -> None:
     get_settings.cache_clear()
 
 
-@pytest.fixture
-def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The app's own engine pointed at a fresh, migrated SQLite file."""
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file brought to the newest migration once a test process (each xdist
+    worker has its own), copied by ``app_database`` instead of migrating every time."""
     from community_app.cli import migrate
+
+    path = tmp_path_factory.mktemp("migrated") / "migrated.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", f"sqlite:///{path}")
+        reset_configuration()
+        migrate()
+        reset_configuration()  # closes the engine: the file holds everything now
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
+        assert not leftover.exists() or leftover.stat().st_size == 0, leftover
+    return path
+
+
+@pytest.fixture
+def app_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_sqlite: Path
+) -> Iterator[Engine]:
+    """The app's own engine pointed at a fresh, migrated SQLite file."""
     from community_app.db import get_engine
 
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    database = tmp_path / "app.db"
+    shutil.copyfile(migrated_sqlite, database)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     monkeypatch.setenv("SITE_URL", "https://tsudoi.example")
     # The API's rate limit counts per process: tests that make many requests from the
     # one test client would trip it. tests/api/test_rate_limit.py turns it on.
     monkeypatch.setenv("API_RATE_LIMIT", "0")
     reset_configuration()
-    migrate()
     yield get_engine()
     reset_configuration()
 

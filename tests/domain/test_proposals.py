@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from community_app.domain.enums import EventStatus, NotificationKind, RsvpStatus
 from community_app.domain.errors import DomainError, PermissionDenied
@@ -335,8 +335,7 @@ def _race(
 def test_two_organisers_deciding_at_once_one_wins_and_the_other_is_told(
     backend: str, tmp_path: Path, now: datetime
 ) -> None:
-    with temporary_database(backend, tmp_path) as (_url, engine):
-        SQLModel.metadata.create_all(engine)
+    with temporary_database(backend, tmp_path, tables=True) as (_url, engine):
         with Session(engine, expire_on_commit=False) as session:
             world = build_world(session)
             event = make_proposal(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from community_app.db import read_session, write_session
 from community_app.domain.enums import EventStatus, NotificationKind, RsvpStatus
@@ -32,15 +32,16 @@ def world(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[Engine, int, int, list[int]]]:
     """An engine, an event with a tier of capacity 5, and 50 members."""
-    with temporary_database(request.param, tmp_path) as (_url, engine):
-        SQLModel.metadata.create_all(engine)
-        with Session(engine, expire_on_commit=False) as session:
-            event = make_event(session, status=EventStatus.APPROVED)
-            tier = ParticipationTier(event_id=event.id, name="会場参加", capacity=CAPACITY)
-            session.add(tier)
-            members = [make_member(session).id for _ in range(PEOPLE)]
-            session.commit()
-            yield engine, event.id, tier.id, members
+    with (
+        temporary_database(request.param, tmp_path, tables=True) as (_url, engine),
+        Session(engine, expire_on_commit=False) as session,
+    ):
+        event = make_event(session, status=EventStatus.APPROVED)
+        tier = ParticipationTier(event_id=event.id, name="会場参加", capacity=CAPACITY)
+        session.add(tier)
+        members = [make_member(session).id for _ in range(PEOPLE)]
+        session.commit()
+        yield engine, event.id, tier.id, members
 
 
 def _all_at_once(count: int, work: Callable[[int], None]) -> list[str]:

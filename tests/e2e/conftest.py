@@ -11,19 +11,19 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
-from contextlib import chdir
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from reflex.testing import AppHarnessProd, _get_uvicorn
-from reflex.utils.exec import _frontend_prod_app
+from reflex.testing import AppHarnessProd
+from starlette.types import ASGIApp
 
 from community_app.security_headers import SecurityHeaders, websocket_origins
 from community_app.settings import PROJECT_ROOT, get_settings
 from tests.chromium import CHROMIUM_FLAGS
 from tests.conftest import reset_configuration
+from tests.e2e.shared_build import SharedBuildHarness
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
@@ -64,41 +64,44 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ["DATABASE_URL"] = previous
 
 
-class HeadersHarness(AppHarnessProd):
+class HeadersHarness(SharedBuildHarness):
     """The harness serves the built pages from a server of its own (not through the
     app's middleware, as the one-port production server does): it gets the same
     security headers here, allowed to reach the backend's port (one port in production:
     'self' covers it there), so every browser test
     runs under the production Content-Security-Policy."""
 
-    def _run_frontend(self) -> None:
+    def _wrap_frontend(self, app: ASGIApp) -> ASGIApp:
         assert self.backend is not None  # started (and listening) before the frontend
         host, port = self.backend.servers[0].sockets[0].getsockname()[:2]
         backend = f"http://{host}:{port}"
-        with chdir(self.app_path):
-            frontend = _frontend_prod_app()
-        app = SecurityHeaders(
-            frontend,
+        return SecurityHeaders(
+            app,
             site_url=get_settings().site_url,
             connect_sources=[backend, *websocket_origins(backend)],
             form_sources=[backend],  # log-in and log-out post a form to /auth on it
         )
-        self.frontend_server = _get_uvicorn().Server(
-            _get_uvicorn().Config(app=app, host="127.0.0.1", port=0)
-        )
-        self.frontend_server.run()
 
 
 CSP_VIOLATION = "Content Security Policy"
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by the xdist workers of this run (this process's own without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-build"
+
+
 @pytest.fixture(scope="session")
-def app(demo_database: str) -> Iterator[AppHarnessProd]:
+def app(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHarnessProd]:
+    """The production build served with this process's own backend and database; one
+    build a run, shared by the xdist workers (tests/e2e/shared_build.py)."""
     # The app under test queues webhooks but never sends them: tests talk to loopback only.
     os.environ["SEND_WEBHOOKS"] = "false"
     os.environ["FETCH_CALENDARS"] = "false"
     reset_configuration()
-    with HeadersHarness.create(root=PROJECT_ROOT, app_name="community_app") as harness:
+    folder = run_folder(tmp_path_factory)
+    with HeadersHarness.for_run(PROJECT_ROOT, "community_app", folder) as harness:
         yield harness
 
 

@@ -19,6 +19,16 @@ def _page(browser: Browser, locale: str) -> Page:
     return context.new_page()
 
 
+def _document_language(page: Page) -> str:
+    """What screen readers go by: ``<html lang>``, not the lang of an inner element."""
+    return str(page.evaluate("document.documentElement.lang"))
+
+
+def _expect_document_language(page: Page, language: str) -> None:
+    expect(page.locator("html")).to_have_attribute("lang", language, timeout=TIMEOUT_MS)
+    assert _document_language(page) == language
+
+
 def _stored_locale(member_id: int) -> str:
     with read_session() as session:
         member = session.get(Member, member_id)
@@ -34,17 +44,24 @@ def test_a_visitor_whose_browser_asks_for_english_reads_english(
         page.goto(url(app, "/"))
         expect(page.locator("#login-link")).to_have_text("Log in", timeout=TIMEOUT_MS)
         expect(page.locator("body [lang]").first).to_have_attribute("lang", "en")
+        _expect_document_language(page, "en")
         # The switch answers in place: the page is not loaded again.
         page.evaluate("window.__not_reloaded = true")
         page.locator("#locale-toggle").click()
         expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
         expect(page.locator("body [lang]").first).to_have_attribute("lang", "ja")
+        _expect_document_language(page, "ja")
         assert page.evaluate("window.__not_reloaded === true")
         # The visitor's choice now outlasts the browser's preference.
         page.goto(url(app, "/events"))
         expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
         page.reload()
         expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
+        _expect_document_language(page, "ja")
+        # And back to English: <html lang> follows every switch, not only the first.
+        page.locator("#locale-toggle").click()
+        expect(page.locator("#login-link")).to_have_text("Log in", timeout=TIMEOUT_MS)
+        _expect_document_language(page, "en")
     finally:
         page.context.close()
 
@@ -55,6 +72,7 @@ def test_a_japanese_browser_reads_japanese(app: AppHarnessProd, browser: Browser
         page.goto(url(app, "/"))
         expect(page.locator("#login-link")).to_have_text("ログイン", timeout=TIMEOUT_MS)
         expect(page.locator("body [lang]").first).to_have_attribute("lang", "ja")
+        _expect_document_language(page, "ja")
     finally:
         page.context.close()
 
@@ -71,6 +89,7 @@ def test_a_members_language_is_their_setting_on_every_browser(
         first.locator("#locale-toggle").click()
         expect(first.locator("#locale-toggle")).to_have_text("日本語", timeout=TIMEOUT_MS)
         expect(first.locator("#account-link")).to_have_text(account.display_name)
+        _expect_document_language(first, "en")
         assert _stored_locale(account.member_id) == "en"
 
         # Another browser, set to Japanese, shows the member's English once they log in.
@@ -79,6 +98,7 @@ def test_a_members_language_is_their_setting_on_every_browser(
         second.goto(url(app, "/account"))
         expect(second.locator("select#locale")).to_have_value("en", timeout=TIMEOUT_MS)
         expect(second.get_by_text("Profile", exact=True)).to_be_visible()
+        _expect_document_language(second, "en")
     finally:
         first.context.close()
         second.context.close()

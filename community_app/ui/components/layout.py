@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.experimental.client_state import ClientStateVar
 
 from community_app.ui.auth import AuthState
+from community_app.ui.components.document_language import document_language
 from community_app.ui.locale import LocaleState, is_english, tr
 
 FEED_PATH = "/feeds/events.ics"
@@ -200,6 +201,7 @@ def _unverified_banner() -> rx.Component:
 
 def layout(*children: rx.Component) -> rx.Component:
     return rx.box(
+        document_language(),
         _skip_link(),
         _header(),
         rx.el.main(
