@@ -53,11 +53,14 @@ chromium:
 	  fi; \
 	fi
 
-# Tests run in parallel (pytest-xdist): the fast ones on every core, the browser tests in
-# E2E_WORKERS processes that share one production build (tests/e2e/shared_build.py);
-# the scale-out test last, alone (it builds .web again for its own server).
-TEST_WORKERS ?= auto
-E2E_WORKERS ?= 2
+# Tests run in parallel (pytest-xdist): the fast ones in TEST_WORKERS processes, the
+# browser tests in E2E_WORKERS processes that share one production build
+# (tests/e2e/shared_build.py); the scale-out test last, alone (it builds .web again for
+# its own server). Four processes on two cores: a run used under one core on average
+# with two (the tests wait on PostgreSQL, the browser and the server far more than
+# they compute).
+TEST_WORKERS ?= 4
+E2E_WORKERS ?= 4
 
 test: $(VENV)/.test-installed .tools/bun.ok .tools/axe.ok chromium ## install test tools and run every test, browser tests included
 	$(VENV)/bin/pytest -m "not e2e" -n $(TEST_WORKERS) --dist worksteal

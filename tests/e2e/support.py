@@ -45,6 +45,7 @@ ACCOUNT_STATE = _STATES + "pages___account____account_state"
 PASSWORD_STATE = _STATES + "pages___account____password_state"
 LOGIN_STATE = _STATES + "pages___login____login_state"
 ADMIN_STATE = _STATES + "pages___admin____admin_state"
+MAILBOX_STATE = _STATES + "pages___mailbox____mailbox_state"
 LOCALE_STATE = _STATES + "locale____locale_state"
 EVENT_PAGE_STATE = _STATES + "pages___event____event_page_state"
 REVIEW_STATE = _STATES + "pages___proposals____review_state"
@@ -328,6 +329,8 @@ _TABLES = {
     "recap_links": "SELECT * FROM recap_links ORDER BY id",
     "participation_tiers": "SELECT * FROM participation_tiers ORDER BY id",
     "rsvps": "SELECT * FROM rsvps ORDER BY id",
+    # status and attempts move when the sender tries: not a change an attack makes
+    "mail_messages": "SELECT id, to_address, kind, subject FROM mail_messages ORDER BY id",
     # failure_count and last_status move when the sender tries: not a change an attack makes
     "webhooks": (
         "SELECT id, group_id, kind, url, signing_secret, is_active, created_at"

@@ -22,7 +22,15 @@ from sqlmodel import col, select
 from community_app.db import read_session, write_session
 from community_app.domain.enums import EventStatus, MembershipStatus, WebhookKind
 from community_app.domain.events import new_event_uid
-from community_app.domain.models import AuthSession, Event, FeedToken, Group, Member, Webhook
+from community_app.domain.models import (
+    AuthSession,
+    Event,
+    FeedToken,
+    Group,
+    Member,
+    ProjectIdea,
+    Webhook,
+)
 from community_app.domain.sessions import hash_token, start_session
 from tests.e2e.support import (
     Account,
@@ -219,9 +227,17 @@ def unpublished_events(organised_group: int | None = None) -> list[tuple[str, st
             if not _is_public(e)
             and not (_organised_by_viewer(e, organised_group) and e.status != EventStatus.DRAFT)
         ]
+        # An event proposed from an idea starts with the idea's title (and a slug made
+        # from it): that text is the idea's, public on the idea board, not the event's.
+        ideas = session.exec(select(ProjectIdea)).all()
+        public_elsewhere = {text for idea in ideas for text in (idea.title, idea.slug)}
     return [
-        *((f"title of unpublished event {e.id}", e.title) for e in hidden),
-        *((f"slug of unpublished event {e.id}", e.slug) for e in hidden),
+        (label, value)
+        for label, value in (
+            *((f"title of unpublished event {e.id}", e.title) for e in hidden),
+            *((f"slug of unpublished event {e.id}", e.slug) for e in hidden),
+        )
+        if value not in public_elsewhere
     ]
 
 

@@ -31,6 +31,7 @@ from tests.e2e.support import (
     GROUP_CALENDAR_STATE,
     GROUP_PAGE_STATE,
     GROUP_WEBHOOKS_STATE,
+    MAILBOX_STATE,
     REVIEW_STATE,
     Account,
     Capture,
@@ -207,6 +208,16 @@ def _create_group() -> tuple[str, dict[str, Any], Callable[[], bool]]:
     }
     check = "SELECT count(*) FROM groups WHERE slug = :s"
     return (f"{ADMIN_STATE}.create_group", {"form_data": form}, lambda: _scalar(check, s=slug) == 1)
+
+
+def _send_test_mail() -> tuple[str, dict[str, Any], Callable[[], bool]]:
+    address = f"matrix-{uuid.uuid4().hex[:8]}@example.org"
+    check = "SELECT count(*) FROM mail_messages WHERE to_address = :a"
+    return (
+        f"{MAILBOX_STATE}.send_test",
+        {"form_data": {"to": address}},
+        lambda: _scalar(check, a=address) == 1,
+    )
 
 
 def _appoint() -> tuple[str, dict[str, Any], Callable[[], bool]]:
@@ -511,6 +522,7 @@ MATRIX: dict[str, Case] = {
     "AdminState.appoint": Case(ADMIN, _appoint),
     "AdminState.demote": Case(ADMIN, _demote),
     "AdminState.set_disabled": Case(ADMIN, _disable),
+    "MailboxState.send_test": Case(ADMIN, _send_test_mail),
 }
 ROLES = ("visitor", "member", "other_organiser", "organiser", "admin")
 
@@ -566,6 +578,12 @@ def test_every_privileged_handler_is_in_the_matrix() -> None:
         "AuditState.clear_filters",
         "AuditState.next_page",
         "AuditState.previous_page",
+        "MailboxState.load",
+        "MailboxState.refresh",
+        "MailboxState.open_mail",
+        "MailboxState.close_mail",
+        "MailboxState.next_page",
+        "MailboxState.previous_page",
     }
     assert privileged == set(MATRIX) | read_only
 

@@ -57,7 +57,12 @@ def embed_snippet_section() -> rx.Component:
             rx.text(
                 tr("embed.snippet_options"),
                 " ",
-                rx.link(tr("embed.snippet_api"), href=API_DOCS_PATH, is_external=True),
+                rx.link(
+                    tr("embed.snippet_api"),
+                    href=API_DOCS_PATH,
+                    is_external=True,
+                    underline="always",  # a link inside a sentence: not by colour alone
+                ),
                 size="2",
             ),
             spacing="3",
