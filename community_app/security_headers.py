@@ -16,6 +16,7 @@ Styles may be inline (Emotion and Radix write ``<style>`` elements at run time).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import hashlib
@@ -23,6 +24,7 @@ import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -198,6 +200,14 @@ class SecurityHeaders:
                     await flush(())
                     start = None
                 return
+            if start is not None and message["type"] == "http.response.pathsend":
+                # Granian's file extension (the one-port production server sends the built
+                # pages this way): the body is the file, read here to hash its scripts.
+                body = await asyncio.to_thread(Path(message["path"]).read_bytes)
+                await flush(self._page_hashes(start, body))
+                start = None
+                await send(message)
+                return
             if start is None or message["type"] != "http.response.body":
                 await send(message)
                 return
@@ -206,13 +216,19 @@ class SecurityHeaders:
             if message.get("more_body", False) and size <= MAX_HTML_BYTES:
                 return
             body = b"".join(chunks)
-            headers = {bytes(k).lower(): bytes(v) for k, v in start.get("headers") or []}
-            encoding = headers.get(b"content-encoding", b"").decode("latin-1").strip().lower()
-            await flush(self._hashes_of(body, encoding) if size <= MAX_HTML_BYTES else ())
+            await flush(self._page_hashes(start, body))
             start = None
             await send({**message, "body": body})
 
         return sender
+
+    def _page_hashes(self, start: Message, body: bytes) -> Iterable[str]:
+        """The hashes of the inline scripts of the page ``body`` answered with ``start``."""
+        if len(body) > MAX_HTML_BYTES:
+            return ()
+        headers = {bytes(k).lower(): bytes(v) for k, v in start.get("headers") or []}
+        encoding = headers.get(b"content-encoding", b"").decode("latin-1").strip().lower()
+        return self._hashes_of(body, encoding)
 
 
 def security_headers(app: ASGIApp) -> ASGIApp:

@@ -197,3 +197,39 @@ def test_control_without_the_middleware_no_route_has_them(
 def test_inline_script_hashes_skip_external_scripts_and_repeats() -> None:
     html = b"<script src='/a.js'></script><script>x()</script><SCRIPT type='module'>x()</SCRIPT>"
     assert inline_script_hashes(html) == [_sha(b"x()")[8:-1]]
+
+
+def test_a_page_sent_as_a_file_by_the_production_server_gets_its_hashes(tmp_path: Path) -> None:
+    # Granian (the one-port production server) sends static files with the ASGI pathsend
+    # extension: no body message, so the held start must go out before the file does
+    # (forwarding the file first made every page of `make run` fail to start).
+    page = tmp_path / "index.html"
+    page.write_bytes(b"<html><script>window.a = 1</script></html>")
+
+    async def file_app(scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html")],
+            }
+        )
+        await send({"type": "http.response.pathsend", "path": str(page)})
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    async def receive() -> Any:
+        return {"type": "http.request"}
+
+    app = SecurityHeaders(file_app, site_url="http://localhost:3000")
+    asyncio.run(app({"type": "http", "method": "GET", "path": "/"}, receive, send))
+
+    assert [message["type"] for message in sent] == [
+        "http.response.start",
+        "http.response.pathsend",
+    ]
+    policy = dict(sent[0]["headers"])[b"content-security-policy"].decode()
+    assert next(iter(inline_script_hashes(page.read_bytes()))) in policy
